@@ -1,0 +1,300 @@
+"""Extractive answers without an LLM: the best passage, trimmed to the sentences that answer the question."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+
+from assistant.answering.citations import citation_for
+from assistant.answering.terms import (
+    ASPECT,
+    Term,
+    answer_form,
+    coverage,
+    precision,
+    question_terms,
+)
+from assistant.answering.types import Answer, PassageLike
+from assistant.retrieval.intents import FREQUENCY_SENTENCE, asks_frequency, expand_intent
+
+logger = logging.getLogger(__name__)
+
+MAX_CHARS = 520
+MAX_SENTENCES = 3
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ÖØ-Þ0-9«\"(])")
+# Sentences that lean on the one before them ("This...", "For example...").
+_DEPENDENT = re.compile(
+    r"^(this|these|that|those|it|they|such|however|but|also|for example|for instance|then|so|"
+    r"ce|cet|cette|ces|cela|il|elle|ils|elles|toutefois|cependant|mais|aussi|par exemple|ensuite|donc)\b",
+    re.IGNORECASE,
+)
+_NUMERIC_Q = re.compile(
+    r"\b(how much|how many|how long|how often|when|what date|deadline|rate|cost|pay|wage|salary|"
+    r"combien|quand|quelle date|date limite|taux|coût|cout|salaire|payé|paye|durée|duree|"
+    # A comparison ("higher", "plus élevée") is answered by the figures.
+    r"higher|lower|more than|less than|plus élevée?s?|plus haute?s?|moins élevée?s?|bonifiée?s?)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d|\$")
+# A question with this few content words ("where do i start", "do interns need wcb") says too
+# little to pick sentences by: the section, whose heading matched, answers it from the top.
+VAGUE_TOKENS = 3
+# Their answer may run a little longer: the lead plus the best-matching sentence.
+VAGUE_MAX_CHARS = 700
+VAGUE_MAX_SENTENCES = 4
+# How much a question word the heading already matches counts when picking sentences.
+HEADING_DISCOUNT = 0.4
+# Token weight (e.g. the index's inverse document frequency): rare words like "micro" matter more.
+Weight = Callable[[str], float]
+_CONTINUES = re.compile(
+    r"^(ceux-ci|celles-ci|celui-ci|celle-ci|they|these|ils|elles)\b", re.IGNORECASE
+)
+
+_LEAD = {"en": "From “{section}” ({title}):", "fr": "D'après « {section} » ({title}) :"}
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a passage into sentences."""
+    flat = re.sub(r"\s+", " ", text).strip()
+    return [s.strip() for s in _SENTENCE_END.split(flat) if s.strip()]
+
+
+def _tokens(text: str, lang: str) -> set[str]:
+    try:
+        from assistant.retrieval.lexical import tokenize
+
+        return set(tokenize(text, lang))
+    except ImportError:  # pragma: no cover - retrieval ships with the package
+        return {w for w in re.findall(r"\w{3,}", text.lower())}
+
+
+def _uniform(_token: str) -> float:
+    return 1.0
+
+
+def _score(
+    sentence: str,
+    terms: list[Term],
+    lang: str,
+    numeric: bool,
+    position: int,
+    weight: Weight = _uniform,
+    frequency: bool = False,
+) -> float:
+    words = _tokens(sentence, lang)
+    overlap = len(terms) * coverage(terms, words, weight)
+    score = overlap / (1.0 + 0.02 * len(words))
+    if numeric and _NUMBER.search(sentence):
+        score += 0.8
+    if frequency and FREQUENCY_SENTENCE.search(sentence):
+        score += 0.8  # "how often" is answered by "weekly", "every two weeks"
+    if position == 0:
+        score += 0.3  # topic sentences define the subject
+    return score
+
+
+def select_sentences(
+    question: str, text: str, lang: str, weight: Weight = _uniform, heading: str = ""
+) -> list[str]:
+    """Return, in passage order, the few sentences of `text` that best answer `question`.
+
+    Sentences score by the question's words they hold (synonyms and the other language's stems
+    count too). Words the section's `heading` already matches weigh less: the heading has set the
+    subject, and the words it leaves out ("higher", "shorter", "Mitacs") are what the reader wants.
+    """
+    sentences = split_sentences(text)
+    if len(sentences) <= 1:
+        return sentences
+    # "is 17" is about the under-18 rate; "how often" is answered by "weekly".
+    wide = expand_intent(question, lang)
+    terms = question_terms(wide, lang, subject_only=True) or question_terms(wide, lang)
+    if heading:
+        covered = _tokens(heading, lang)
+        base = weight
+        discounted = {s for t in terms if t.credit(covered) for s in t.stems}
+
+        def weight(token: str) -> float:
+            return base(token) * (HEADING_DISCOUNT if token in discounted else 1.0)
+
+    numeric = bool(_NUMERIC_Q.search(question))
+    frequency = asks_frequency(question)
+    scored = sorted(
+        (
+            (_score(s, terms, lang, numeric, i, weight, frequency), i)
+            for i, s in enumerate(sentences)
+        ),
+        key=lambda item: (-item[0], item[1]),
+    )
+    chosen: set[int] = set()
+    length = 0
+    if len(_subject_tokens(question, lang)) <= VAGUE_TOKENS:
+        # The best-matching sentence, then the section's lead around it.
+        top = scored[0][1]
+        chosen.add(top)
+        length = _fill_from_lead(sentences, chosen, len(sentences[top]) + 1, VAGUE_MAX_CHARS)
+    for score, i in scored:
+        if len(chosen) >= MAX_SENTENCES:
+            break
+        if chosen and score <= 0.3:
+            break
+        wanted = {i}
+        if i > 0 and _DEPENDENT.match(sentences[i]):
+            wanted.add(i - 1)
+        extra = sum(len(sentences[j]) + 1 for j in wanted - chosen)
+        if chosen and length + extra > MAX_CHARS:
+            continue
+        chosen |= wanted
+        length += extra
+        nxt = i + 1
+        # "They are not eligible..." completes the sentence before it, when it fits.
+        if (
+            nxt < len(sentences)
+            and nxt not in chosen
+            and _CONTINUES.match(sentences[nxt])
+            and length + len(sentences[nxt]) + 1 <= MAX_CHARS
+        ):
+            chosen.add(nxt)
+            length += len(sentences[nxt]) + 1
+    return [sentences[i] for i in sorted(chosen)]
+
+
+def _fill_from_lead(sentences: list[str], chosen: set[int], length: int, budget: int) -> int:
+    """Add the section's opening sentences, in order, while they fit; return the new length.
+
+    Knowledge sections answer their heading first, so for a vague question the lead is the answer.
+    Stops at the first sentence that would overflow `budget`, so the lead stays contiguous.
+    """
+    for i, sentence in enumerate(sentences):
+        if len(chosen) >= VAGUE_MAX_SENTENCES:
+            break
+        if i in chosen:
+            continue
+        extra = len(sentence) + 1
+        if chosen and length + extra > budget:
+            break
+        chosen.add(i)
+        length += extra
+    return length
+
+
+def _subject_tokens(question: str, lang: str) -> set[str]:
+    words = [w for w in re.findall(r"[\w-]+", question.lower()) if not ASPECT.match(w)]
+    return _tokens(" ".join(words), lang)
+
+
+# How many of the top results the composer weighs, and the head start each rank gets.
+POOL = 5
+RANK_PRIOR = (0.25, 0.1, 0.05, 0.02, 0.0)
+# Headings are the questions their sections answer: one that asks for the same kind of answer
+# ("when ...?" for "when do students start") gets this bonus.
+FORM_BONUS = 0.15
+# A heading asking for another kind of answer ("How far ahead...?" for "when do students start").
+FORM_MISMATCH = 0.2
+# ...and one that also ends on the question's last word asks the same question: "When do WIL
+# work terms start?" for "what months can a student start".
+ECHO_BONUS = 0.2
+HEADING_RECALL = 0.6
+HEADING_PRECISION = 0.3
+BODY = 0.4
+
+
+def pick_passage(
+    question: str, passages: Sequence[PassageLike], lang: str, weight: Weight = _uniform
+) -> PassageLike:
+    """Return the passage that answers best: how well its heading matches, with rank as a prior.
+
+    The top five in the reader's language count (a translation only when none is). A heading
+    counts for the question's subject, not for its answer-type words ("how long"), so
+    "How long does a micro-placement last?" prefers micro-placements over term lengths; synonyms
+    count partly ("money" for "funding"), and a heading asking for the same kind of answer
+    (a date, an amount) gets a bonus.
+    """
+    pool = [(r, p) for r, p in enumerate(passages[:POOL]) if p.lang == lang]
+    pool = pool or [(0, passages[0])]
+    wide = expand_intent(question, lang)
+    terms = question_terms(wide, lang, subject_only=True) or question_terms(wide, lang)
+    if not terms or len(pool) == 1:
+        return pool[0][1]
+    form = answer_form(question)
+    asked = _last_token(question, lang)
+
+    def score(item: tuple[int, PassageLike]) -> float:
+        rank, passage = item
+        plang = passage.lang or lang
+        heading = _tokens(passage.section, plang)
+        body = _tokens(passage.text, plang) | heading
+        value = (
+            HEADING_RECALL * coverage(terms, heading, weight)
+            + HEADING_PRECISION * precision(terms, heading, weight)
+            + BODY * coverage(terms, body, weight)
+        )
+        heading_form = answer_form(passage.section)
+        if form is not None and heading_form == form:
+            value += FORM_BONUS
+            if asked and asked == _last_token(passage.section, plang):
+                value += ECHO_BONUS
+        elif form is not None and heading_form not in (None, "definition"):
+            # "What is Mitacs Accelerate?" covers all of it; "How far ahead...?" only lead times.
+            value -= FORM_MISMATCH
+        return value + RANK_PRIOR[min(rank, len(RANK_PRIOR) - 1)]
+
+    scores = [(score(item), item[1]) for item in pool]
+    logger.debug("passage scores: %s", [(p.key, round(v, 3)) for v, p in scores])
+    return max(scores, key=lambda pair: pair[0])[1]
+
+
+def _last_token(text: str, lang: str) -> str | None:
+    """Return the stem of the text's last content word (a question's verb: "start", "apply")."""
+    try:
+        from assistant.retrieval.lexical import tokenize
+    except ImportError:  # pragma: no cover - retrieval ships with the package
+        return None
+    tokens = tokenize(text, lang)
+    return tokens[-1] if tokens else None
+
+
+FOCUS_BOOST = 3.0
+
+
+def focused(weight: Weight, focus: str | None, lang: str) -> Weight:
+    """Return `weight` with the focus words (a follow-up's own words) counting several times more."""
+    if not focus:
+        return weight
+    words = _tokens(focus, lang)
+    return lambda token: weight(token) * (FOCUS_BOOST if token in words else 1.0)
+
+
+def compose_extractive(
+    question: str,
+    passages: Sequence[PassageLike],
+    locale: str,
+    weight: Weight = _uniform,
+    *,
+    focus: str | None = None,
+) -> Answer:
+    """Answer from the best passage: its key sentences, the section named, and one citation.
+
+    `focus` holds the words that matter most (a follow-up's own, when `question` also repeats the
+    question before it).
+    """
+    if not passages:
+        raise ValueError("compose_extractive needs at least one passage")
+    lang = "fr" if locale == "fr" else "en"
+    weight = focused(weight, focus, lang)
+    best = pick_passage(question, passages, lang, weight)
+    sentences = select_sentences(question, best.text, best.lang or lang, weight, best.section)
+    body = " ".join(sentences) or best.text.strip()
+    lead = _LEAD[lang].format(section=best.section or best.title, title=best.title)
+    text = f"{lead} {body} [1]"
+    snippet = sentences[0] if sentences else best.snippet
+    return Answer(
+        text=text, citations=[citation_for(best, snippet)], status="answered", composer="extractive"
+    )
+
+
+def word_chunks(text: str, words_per_chunk: int = 4) -> list[str]:
+    """Split text into fragments of a few words (whitespace kept) for streaming."""
+    words = re.findall(r"\S+\s*", text)
+    return ["".join(words[i : i + words_per_chunk]) for i in range(0, len(words), words_per_chunk)]

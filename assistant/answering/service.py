@@ -1,0 +1,162 @@
+"""Answer a question: retrieve off the event loop, then compose with the LLM or extractively, or decline."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from assistant.answering.citations import find_passage
+from assistant.answering.decline import decline
+from assistant.answering.extractive import compose_extractive, word_chunks
+from assistant.answering.llm_answer import OnDelta, compose_with_llm
+from assistant.answering.scope import is_shopping
+from assistant.answering.types import Answer
+from assistant.errors import LLMError
+from assistant.guardrails import is_out_of_scope
+from assistant.llm import ChatMessage, ChatModel
+from assistant.privacy import Masker
+
+logger = logging.getLogger(__name__)
+
+TOP_K = 5
+LLM_PASSAGES = 4
+
+
+class Answerer:
+    """Grounded answers from the knowledge base; the LLM is optional and its failures fall back."""
+
+    def __init__(self, retriever: Any = None, chat: ChatModel | None = None) -> None:
+        self.retriever = retriever
+        self.chat = chat
+
+    async def retrieve(self, question: str, locale: str, audience: str | None = None) -> Any | None:
+        """Return the retriever's result for the question, or None when retrieval is unavailable."""
+        if self.retriever is None:
+            return None
+        try:
+            return await asyncio.to_thread(
+                self.retriever.search, question, locale, audience, None, TOP_K
+            )
+        except Exception:
+            logger.exception("retrieval failed")
+            return None
+
+    def _weight(self) -> Any:
+        """Return the index's IDF as a token weight for the extractive composer, when available."""
+        index = getattr(self.retriever, "index", None)
+        lexical = getattr(index, "lexical", None)
+        if not callable(lexical):
+            return lambda _token: 1.0
+        try:
+            idf = lexical().idf
+        except Exception:
+            logger.debug("no idf weights available", exc_info=True)
+            return lambda _token: 1.0
+        return lambda token: max(float(idf(token)), 0.1)
+
+    def _with_anchors(self, passages: list[Any], anchors: Sequence[str], locale: str) -> list[Any]:
+        """Return the passages with the first anchor's section first: "it" means what was just answered.
+
+        The composer still weighs it against the next passages, so a better match can win.
+        """
+        lang = "fr" if locale == "fr" else "en"
+        for key in anchors[:1]:
+            found = next((p for p in passages if p.key == key), None)
+            found = found or find_passage(self.retriever, key, lang)
+            if found is not None:
+                passages = [found, *(p for p in passages if p.key != key)]
+        return passages
+
+    def _weak(self, result: Any) -> bool:
+        tuning = getattr(self.retriever, "tuning", None)
+        threshold = getattr(tuning, "dense_threshold", None)
+        return threshold is not None and float(result.best_dense) < float(threshold)
+
+    async def answer(
+        self,
+        question: str,
+        locale: str,
+        *,
+        query: str | None = None,
+        focus: str | None = None,
+        anchors: Sequence[str] = (),
+        must_name: Callable[[str], bool] | None = None,
+        history: Sequence[ChatMessage] | None = None,
+        audience: str | None = None,
+        masker: Masker | None = None,
+        on_delta: OnDelta | None = None,
+        decline_streak: int = 0,
+    ) -> Answer:
+        """Return a cited answer, or a decline saying plainly that the guides don't cover it.
+
+        Args:
+            question: the person's words (what the language model answers).
+            locale: the reply's language.
+            query: what to search and compose extractively with, when it differs from the
+                question (a follow-up read with the question before it).
+            focus: the words of the query that matter most (a follow-up's own).
+            anchors: sections the last answer cited, put first for a follow-up that points
+                back at them ("how long does it last?").
+            must_name: says whether a passage names what a follow-up swapped in ("what about
+                Mitacs?"); passages that do come first.
+            history: earlier turns (masked) shown to the language model to resolve references.
+            audience: restrict retrieval to "employer" or "student" pages.
+            masker: hides personal details from the language model.
+            on_delta: receives the reply in fragments, for streaming.
+            decline_streak: declines in a row so far (the second one offers a liaison).
+        """
+        # Product recommendations and prices of goods share words with the equipment guides.
+        if is_out_of_scope(question) or is_shopping(question):
+            return await _emit(
+                decline(locale, out_of_scope=True, streak=decline_streak + 1), on_delta
+            )
+        query = query or question
+        result = await self.retrieve(query, locale, audience)
+        if result is None or not result.relevant or not result.passages:
+            best = float(result.best_dense) if result is not None else None
+            return await _emit(
+                decline(locale, streak=decline_streak + 1, best_score=best), on_delta
+            )
+        passages = self._with_anchors(list(result.passages), anchors, locale)
+        if must_name is not None:
+            named = [p for p in passages if must_name(f"{p.section}\n{p.text}")]
+            passages = named + [p for p in passages if p not in named]
+        weak = self._weak(result)
+        if self.chat is not None:
+            try:
+                answer = await compose_with_llm(
+                    self.chat,
+                    question,
+                    passages[:LLM_PASSAGES],
+                    locale,
+                    masker=masker,
+                    on_delta=on_delta,
+                    history=history,
+                )
+                return answer.model_copy(
+                    update={"best_score": float(result.best_dense), "weak": weak}
+                )
+            except LLMError as exc:
+                logger.warning("llm answer failed, using the extractive answer: %s", exc)
+                fallback = compose_extractive(query, passages, locale, self._weight(), focus=focus)
+                fallback = fallback.model_copy(
+                    update={
+                        "best_score": float(result.best_dense),
+                        "weak": weak,
+                        "llm_error": str(exc),
+                    }
+                )
+                return await _emit(fallback, on_delta)
+        answer = compose_extractive(query, passages, locale, self._weight(), focus=focus)
+        answer = answer.model_copy(update={"best_score": float(result.best_dense), "weak": weak})
+        return await _emit(answer, on_delta)
+
+
+async def _emit(answer: Answer, on_delta: OnDelta | None) -> Answer:
+    """Stream a ready answer in word chunks when the client asked for streaming."""
+    if on_delta is not None:
+        for chunk in word_chunks(answer.text):
+            await on_delta(chunk)
+    return answer

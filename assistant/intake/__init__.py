@@ -1,0 +1,54 @@
+"""Intake: typed forms filled through conversation, for employers and students."""
+
+from assistant.intake.eligibility import Guidance, prescreen
+from assistant.intake.extract import Extraction, extract_fields
+from assistant.intake.flow import (
+    IntakeClosedError,
+    IntakeState,
+    IntakeStep,
+    LlmExtract,
+    continue_intake,
+    detect_intake_start,
+    is_delete_request,
+    resume_prompt,
+    start_intake,
+    summary,
+)
+from assistant.intake.routing import route_intake
+from assistant.intake.schemas import (
+    EMPLOYER_FIELDS,
+    STUDENT_FIELDS,
+    EmployerIntake,
+    FieldSpec,
+    StudentIntake,
+    fields_for,
+    required_fields,
+)
+from assistant.intake.terms import format_term, parse_term
+
+__all__ = [
+    "EMPLOYER_FIELDS",
+    "STUDENT_FIELDS",
+    "EmployerIntake",
+    "Extraction",
+    "FieldSpec",
+    "Guidance",
+    "IntakeClosedError",
+    "IntakeState",
+    "IntakeStep",
+    "LlmExtract",
+    "StudentIntake",
+    "continue_intake",
+    "detect_intake_start",
+    "extract_fields",
+    "fields_for",
+    "format_term",
+    "is_delete_request",
+    "parse_term",
+    "prescreen",
+    "required_fields",
+    "resume_prompt",
+    "route_intake",
+    "start_intake",
+    "summary",
+]

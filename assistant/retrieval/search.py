@@ -1,0 +1,411 @@
+"""Hybrid retrieval: dense + BM25 fused by reciprocal rank, bilingual twin mapping, relevance signal."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from assistant.retrieval.fusion import RankedList, fuse
+from assistant.retrieval.glossary import expand_query, pseudo_translation
+from assistant.retrieval.index import KnowledgeIndex, StoredChunk
+from assistant.retrieval.intents import expand_intent
+from assistant.retrieval.lexical import query_synonyms, query_terms, query_tokens, tokenize
+from assistant.retrieval.text import split_sentences
+
+logger = logging.getLogger(__name__)
+
+
+class Passage(BaseModel):
+    """One retrieved section, ready to quote and cite."""
+
+    chunk_id: str
+    key: str
+    page_id: str
+    pair: str
+    title: str
+    section: str
+    text: str
+    lang: str
+    audience: str
+    institution: str | None = None
+    url: str | None = None
+    source: str
+    score: float
+    snippet: str
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+
+
+class RetrievalResult(BaseModel):
+    """Ranked passages plus whether anything relevant was found."""
+
+    passages: list[Passage]
+    relevant: bool
+    best_dense: float
+    reason: str | None = None
+
+
+@dataclass
+class RetrievalTuning:
+    """Fusion weights and relevance thresholds (calibrated by evals/retrieval_eval.py).
+
+    'score' fusion adds weighted min-max-normalised scores: unlike RRF, a confident dense hit is
+    not outvoted by sections that are merely mid-ranked in a flat BM25 list.
+    """
+
+    fusion: str = "score"
+    fusion_fr: str = "score"
+    rrf_k: int = 60
+    dense_weight: float = 1.5
+    dense_weight_fr: float = 0.3
+    bm25_weight: float = 1.0
+    bm25_weight_fr: float = 3.0
+    expanded_weight: float = 0.3
+    fallback_penalty: float = 0.8
+    fallback_penalty_fr: float = 1.0
+    fallback_weight: float = 1.0
+    institution_boost: float = 1.2
+    dense_threshold: float = 0.40
+    dense_threshold_fr: float = 0.58
+    lexical_strong_coverage: float = 0.75
+    lexical_coverage: float = 0.55
+    lexical_dense_margin: float = 0.10
+    candidates: int = 40
+    synonym_weight: float = 0.3
+    synonym_max_df: float = 1.0
+    name_boost: float = 1.0
+    # BM25 over the query plus its intent's words ("under 18" for "is 17", "weekly" for
+    # "how often"): ranks only, relevance still comes from the question's own words.
+    intent_weight: float = 1.0
+
+
+def _norm_lang(lang: str | None) -> str:
+    """Map a language tag ('fr-CA', 'FR', None) to 'en' or 'fr'."""
+    return "fr" if (lang or "").lower().startswith("fr") else "en"
+
+
+def _audiences(audience: str | None) -> list[str] | None:
+    """Return the audience values a filter accepts (None: no filter)."""
+    if not audience or audience == "all":
+        return None
+    return [audience, "all"]
+
+
+def _snippet(text: str, tokens: set[str], lang: str, limit: int = 200) -> str:
+    """Pick the sentence that best matches the query, trimmed to about `limit` characters."""
+    sentences = split_sentences(re.sub(r"\s+", " ", text)) or [text]
+    best = (
+        max(sentences, key=lambda s: len(tokens & set(tokenize(s, lang))))
+        if tokens
+        else sentences[0]
+    )
+    start = sentences.index(best)
+    out = best
+    for nxt in sentences[start + 1 :]:
+        if len(out) >= limit:
+            break
+        out = f"{out} {nxt}"
+    if len(out) > limit:
+        cut = out.rfind(" ", 0, limit)
+        out = out[: cut if cut > limit // 2 else limit].rstrip(",;:") + "…"
+    return out
+
+
+class HybridRetriever:
+    """Search the knowledge index by meaning and keywords, in the user's language."""
+
+    def __init__(self, index: KnowledgeIndex, tuning: RetrievalTuning | None = None) -> None:
+        self.index = index
+        self.tuning = tuning or RetrievalTuning()
+
+    # ----- filters -------------------------------------------------------------------
+    def _where(self, audience: str | None, institution: str | None) -> dict[str, Any] | None:
+        """Build the Chroma filter for audience and institution."""
+        clauses: list[dict[str, Any]] = []
+        auds = _audiences(audience)
+        if auds:
+            clauses.append({"audience": {"$in": auds}})
+        if institution:
+            clauses.append({"institution": {"$in": ["", institution.lower()]}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def _allowed_mask(
+        self, chunks: list[StoredChunk], audience: str | None, institution: str | None
+    ) -> np.ndarray:
+        """Return a boolean mask of chunks passing the audience/institution filter."""
+        auds = _audiences(audience)
+        inst = (institution or "").lower()
+        return np.array(
+            [
+                (auds is None or c.metadata.get("audience", "all") in auds)
+                and (not inst or c.metadata.get("institution", "") in ("", inst))
+                for c in chunks
+            ],
+            dtype=bool,
+        )
+
+    # ----- single-method rankings (chunk ids, best first) ------------------------------
+    def _dense_ranking(
+        self, vector: np.ndarray, audience: str | None, institution: str | None
+    ) -> list[tuple[str, float]]:
+        """Return (chunk id, cosine) from Chroma, best first."""
+        return self.index.query_vector(
+            vector, self.tuning.candidates, self._where(audience, institution)
+        )
+
+    def _bm25_ranking(
+        self,
+        text: str,
+        lang: str,
+        audience: str | None,
+        institution: str | None,
+        without_lang: str | None = None,
+    ) -> tuple[list[tuple[str, float, float]], list[str]]:
+        """Return (chunk id, score, coverage) best first, and the query tokens.
+
+        With `without_lang`, only sections that have no version in that language are ranked.
+        """
+        chunks = self.index.chunks()
+        lexical = self.index.lexical()
+        terms = query_terms(text, lang)
+        mask = self._allowed_mask(chunks, audience, institution)
+        if without_lang:
+            covered = {
+                c.metadata.get("key") for c in chunks if c.metadata.get("lang") == without_lang
+            }
+            mask &= np.array([c.metadata.get("key") not in covered for c in chunks], dtype=bool)
+        t = self.tuning
+        hits = lexical.search(
+            terms,
+            mask,
+            t.candidates,
+            synonyms=query_synonyms(terms, lang) if t.synonym_weight > 0 else None,
+            synonym_weight=t.synonym_weight,
+            synonym_max_df=t.synonym_max_df,
+            name_boost=t.name_boost,
+        )
+        return [(chunks[h.index].chunk_id, h.score, h.coverage) for h in hits], query_tokens(
+            text, lang
+        )
+
+    # ----- assembling passages ----------------------------------------------------------
+    def _by_id(self) -> dict[str, StoredChunk]:
+        """Map chunk ids to stored chunks."""
+        return {c.chunk_id: c for c in self.index.chunks()}
+
+    def _ranked(
+        self, hits: list[tuple[str, float]], by_id: dict[str, StoredChunk], weight: float
+    ) -> RankedList:
+        """Turn (chunk id, score) hits, best first, into a section ranking with best scores."""
+        best: dict[str, float] = {}
+        for cid, score in hits:
+            chunk = by_id.get(cid)
+            if chunk is not None:
+                best.setdefault(str(chunk.metadata.get("key", cid)), score)
+        return RankedList(list(best), list(best.values()), weight)
+
+    def _pick_chunk(
+        self, key: str, lang: str, order: dict[str, int], by_key: dict[str, list[StoredChunk]]
+    ) -> tuple[StoredChunk, bool]:
+        """Choose the chunk to show for a key: preferred language first, then best ranked."""
+        candidates = by_key[key]
+        preferred = [c for c in candidates if c.metadata.get("lang") == lang]
+        pool = preferred or candidates
+        best = min(
+            pool, key=lambda c: (order.get(c.chunk_id, 10**6), int(c.metadata.get("part", 0)))
+        )
+        return best, bool(preferred)
+
+    def _passages(
+        self,
+        scored: list[tuple[str, float]],
+        lang: str,
+        order: dict[str, int],
+        ranks: tuple[dict[str, int], dict[str, int]],
+        tokens: list[str],
+        k: int,
+    ) -> list[Passage]:
+        """Build passages for the top keys."""
+        by_key: dict[str, list[StoredChunk]] = {}
+        for c in self.index.chunks():
+            by_key.setdefault(str(c.metadata.get("key", c.chunk_id)), []).append(c)
+        token_set = set(tokens)
+        out: list[Passage] = []
+        for key, score in scored[:k]:
+            chunk, _ = self._pick_chunk(key, lang, order, by_key)
+            m = chunk.metadata
+            out.append(
+                Passage(
+                    chunk_id=chunk.chunk_id,
+                    key=key,
+                    page_id=str(m.get("page_id", "")),
+                    pair=str(m.get("pair", "")),
+                    title=str(m.get("title", "")),
+                    section=str(m.get("section", "")),
+                    text=chunk.text,
+                    lang=str(m.get("lang", "")),
+                    audience=str(m.get("audience", "all")),
+                    institution=str(m.get("institution") or "") or None,
+                    url=str(m.get("source_url") or "") or None,
+                    source=str(m.get("source", "")),
+                    score=round(float(score), 6),
+                    snippet=_snippet(chunk.text, token_set, str(m.get("lang", lang))),
+                    dense_rank=ranks[0].get(key),
+                    bm25_rank=ranks[1].get(key),
+                )
+            )
+        return out
+
+    def _single(
+        self, ranking: list[str], lang: str, tokens: list[str], k: int, dense: bool
+    ) -> list[Passage]:
+        """Turn one method's chunk ranking into passages (preferred-language twin when one exists)."""
+        by_id = self._by_id()
+        keys = self._ranked([(cid, 0.0) for cid in ranking], by_id, 1.0).keys
+        order = {cid: i for i, cid in enumerate(ranking)}
+        key_rank = {key: i + 1 for i, key in enumerate(keys)}
+        scored = [(key, 1.0 / (self.tuning.rrf_k + key_rank[key])) for key in keys]
+        ranks: tuple[dict[str, int], dict[str, int]] = (key_rank, {}) if dense else ({}, key_rank)
+        return self._passages(scored, lang, order, ranks, tokens, k)
+
+    def _relevance(self, best_dense: float, coverage: float, lang: str) -> tuple[bool, str | None]:
+        """Decide whether anything relevant was found from dense similarity and keyword coverage."""
+        t = self.tuning
+        threshold = t.dense_threshold_fr if lang == "fr" else t.dense_threshold
+        if best_dense >= threshold:
+            return True, None
+        if coverage >= t.lexical_strong_coverage:
+            return True, None
+        if coverage >= t.lexical_coverage and best_dense >= threshold - t.lexical_dense_margin:
+            return True, None
+        return False, (
+            f"best dense similarity {best_dense:.2f} < {threshold:.2f} "
+            f"and weak keyword match (coverage {coverage:.2f})"
+        )
+
+    # ----- public API -------------------------------------------------------------------
+    def dense_search(
+        self,
+        query: str,
+        lang: str,
+        audience: str | None = None,
+        institution: str | None = None,
+        k: int = 5,
+    ) -> list[Passage]:
+        """Rank sections by embedding similarity alone."""
+        lang = _norm_lang(lang)
+        hits = self._dense_ranking(self.index.embedder.embed_query(query), audience, institution)
+        return self._single(
+            [cid for cid, _ in hits], lang, query_tokens(query, lang), k, dense=True
+        )
+
+    def bm25_search(
+        self,
+        query: str,
+        lang: str,
+        audience: str | None = None,
+        institution: str | None = None,
+        k: int = 5,
+    ) -> list[Passage]:
+        """Rank sections by BM25 keyword score alone."""
+        lang = _norm_lang(lang)
+        hits, tokens = self._bm25_ranking(query, lang, audience, institution)
+        return self._single([cid for cid, _, _ in hits], lang, tokens, k, dense=False)
+
+    def search(
+        self,
+        query: str,
+        lang: str,
+        audience: str | None = None,
+        institution: str | None = None,
+        k: int = 5,
+    ) -> RetrievalResult:
+        """Fuse dense and BM25 rankings, prefer the user's language, and flag off-topic queries."""
+        t = self.tuning
+        lang = _norm_lang(lang)
+        query = query.strip()
+        if not query or self.index.count() == 0:
+            why = "empty query" if not query else "the knowledge index is empty"
+            return RetrievalResult(passages=[], relevant=False, best_dense=0.0, reason=why)
+        by_id = self._by_id()
+        embedder = self.index.embedder
+        fr = lang == "fr"
+        dense_hits = self._dense_ranking(embedder.embed_query(query), audience, institution)
+        dense_list = self._ranked(dense_hits, by_id, t.dense_weight_fr if fr else t.dense_weight)
+        lists = [dense_list]
+        best_dense = max((s for _, s in dense_hits), default=0.0)
+        pseudo = pseudo_translation(query, lang)
+        if pseudo and fr:
+            # The embedder is English-trained: also search with the query's English glossary terms.
+            exp_hits = self._dense_ranking(embedder.embed_query(pseudo), audience, institution)
+            lists.append(self._ranked(exp_hits, by_id, t.expanded_weight))
+            best_dense = max(best_dense, max((s for _, s in exp_hits), default=0.0))
+            dense_hits = sorted(dense_hits + exp_hits, key=lambda h: -h[1])
+        bm25_hits, tokens = self._bm25_ranking(query, lang, audience, institution)
+        bm25_list = self._ranked(
+            [(cid, s) for cid, s, _ in bm25_hits], by_id, t.bm25_weight_fr if fr else t.bm25_weight
+        )
+        lists.append(bm25_list)
+        intent = expand_intent(query, lang)
+        if intent != query:
+            intent_hits, _ = self._bm25_ranking(intent, lang, audience, institution)
+            weight = t.intent_weight * (t.bm25_weight_fr if fr else t.bm25_weight)
+            lists.append(self._ranked([(cid, s) for cid, s, _ in intent_hits], by_id, weight))
+        if pseudo:
+            # Sections with no version in the query's language: match them through the glossary.
+            fb_hits, fb_tokens = self._bm25_ranking(
+                expand_query(query, lang), lang, audience, institution, without_lang=lang
+            )
+            lists.append(
+                self._ranked([(cid, s) for cid, s, _ in fb_hits], by_id, t.fallback_weight)
+            )
+            tokens = tokens + fb_tokens
+
+        fused = fuse(lists, t.fusion_fr if fr else t.fusion, t.rrf_k)
+        dense_keys, bm25_keys = dense_list.keys, bm25_list.keys
+        langs_by_key: dict[str, set[str]] = {}
+        inst_by_key: dict[str, str] = {}
+        for c in by_id.values():
+            key = str(c.metadata.get("key"))
+            langs_by_key.setdefault(key, set()).add(str(c.metadata.get("lang")))
+            inst_by_key[key] = str(c.metadata.get("institution") or "")
+        for key in fused:
+            if lang not in langs_by_key.get(key, {lang}):
+                fused[key] *= t.fallback_penalty_fr if lang == "fr" else t.fallback_penalty
+            if institution and inst_by_key.get(key) == institution.lower():
+                fused[key] *= t.institution_boost
+        scored = sorted(fused.items(), key=lambda kv: -kv[1])
+
+        top_cov = max((cov for _, _, cov in bm25_hits[:3]), default=0.0)
+        relevant, reason = self._relevance(best_dense, top_cov, lang)
+        order: dict[str, int] = {}
+        for cid, _ in dense_hits:
+            order.setdefault(cid, len(order))
+        for cid, _, _ in bm25_hits:
+            order.setdefault(cid, len(order) + 1000)
+        ranks = (
+            {key: i + 1 for i, key in enumerate(dense_keys)},
+            {key: i + 1 for i, key in enumerate(bm25_keys)},
+        )
+        passages = self._passages(scored, lang, order, ranks, tokens, k)
+        logger.debug(
+            "search %r (%s): %d passages, relevant=%s, best_dense=%.3f",
+            query,
+            lang,
+            len(passages),
+            relevant,
+            best_dense,
+        )
+        return RetrievalResult(
+            passages=passages,
+            relevant=relevant,
+            best_dense=round(float(best_dense), 4),
+            reason=reason,
+        )

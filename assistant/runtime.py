@@ -1,0 +1,127 @@
+"""Build the long-lived services once (database, bus, retrieval, LLM, handoff, engine) for any entry point."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.config import Settings
+from assistant.engine import Assistant
+from assistant.events import EventBus, Outbound, make_bus
+from assistant.llm import ChatModel, make_chat_model
+from assistant.store.db import Database
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Everything a channel needs, built once per process."""
+
+    settings: Settings
+    db: Database
+    bus: EventBus
+    outbound: Outbound
+    assistant: Assistant
+    retriever: Any = None
+    llm: ChatModel | None = None
+    handoffs: Any = None
+    notifier: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    async def close(self) -> None:
+        """Release connections held by the services (after pending notifications)."""
+        if self.handoffs is not None and hasattr(self.handoffs, "aclose"):
+            await self.handoffs.aclose()
+        await self.bus.close()
+        for extra in self.extras.values():
+            # Long-lived clients cached by channels (e.g. the rate limiter's Redis pool).
+            close = getattr(extra, "close", None)
+            if callable(close) and not asyncio.iscoroutinefunction(close):
+                close()
+        self.db.dispose()
+
+
+def build_retriever(settings: Settings) -> Any:
+    """Open the knowledge index in the data dir, or return None when retrieval is unavailable."""
+    try:
+        from assistant.retrieval import build_retriever as _build
+        from assistant.retrieval import make_embedder
+    except ImportError:  # retrieval package not installed in this build
+        logger.warning("retrieval unavailable: answers will decline")
+        return None
+    embedder = make_embedder(
+        settings.embedder,
+        base_url=settings.llm_base_url,
+        api_key=settings.openai_api_key.get_secret_value() if settings.openai_api_key else None,
+        model=settings.embedding_model,
+    )
+    return _build(settings.data_dir, embedder)
+
+
+def build_handoff(
+    settings: Settings, db: Database, bus: EventBus, outbound: Outbound
+) -> tuple[Any, Any]:
+    """Return (HandoffService, Notifier), or (None, None) when the handoff package is absent."""
+    try:
+        from assistant.handoff import HandoffService, Notifier
+    except ImportError:
+        logger.warning("handoff unavailable: requests for a person get the secretariat's contact")
+        return None, None
+    notifier = Notifier(settings)
+    service = HandoffService(settings, db, bus, outbound, notifier=notifier)
+    return service, notifier
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    migrate: bool = True,
+    retriever: Any = "auto",
+    llm: ChatModel | str | None = "auto",
+) -> Runtime:
+    """Create the database (migrated), bus, retriever, LLM, handoff service and engine from settings."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.sqlalchemy_url)
+    if migrate:
+        db.migrate()
+    bus = make_bus(settings.redis_url)
+    outbound = Outbound()
+    if retriever == "auto":
+        retriever = build_retriever(settings)
+    chat = make_chat_model(settings) if llm == "auto" else llm
+    if isinstance(chat, str):
+        raise ValueError("llm must be a ChatModel, None or 'auto'")
+    handoffs, notifier = build_handoff(settings, db, bus, outbound)
+    assistant = Assistant(
+        settings=settings,
+        db=db,
+        bus=bus,
+        outbound=outbound,
+        retriever=retriever,
+        llm=chat,
+        handoffs=handoffs,
+        notifier=notifier,
+    )
+    return Runtime(
+        settings=settings,
+        db=db,
+        bus=bus,
+        outbound=outbound,
+        assistant=assistant,
+        retriever=retriever,
+        llm=chat,
+        handoffs=handoffs,
+        notifier=notifier,
+    )
+
+
+def index_info(retriever: Any) -> dict[str, Any] | None:
+    """Return the knowledge index's description (embedder, chunks, version), or None without one."""
+    if retriever is None:
+        return None
+    index = getattr(retriever, "index", retriever)
+    describe = getattr(index, "index_info", None)
+    return describe() if callable(describe) else None

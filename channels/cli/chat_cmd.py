@@ -1,0 +1,221 @@
+"""`wil-assistant chat`: talk to the assistant from a terminal or a script (in process or over HTTP)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, Protocol, TextIO
+
+import httpx
+import typer
+
+from channels.cli.common import settings_or_exit
+
+logger = logging.getLogger(__name__)
+
+QUIT_WORDS = {"quit", "exit", ":q", "/quit", "/exit"}
+HTTP_TIMEOUT_S = 120.0
+
+
+class ChatSession(Protocol):
+    """One conversation with the assistant, wherever it runs."""
+
+    def start(self, locale: str | None) -> dict[str, Any]:
+        """Open the conversation and return the greeting message."""
+        ...
+
+    def send(self, text: str) -> list[dict[str, Any]]:
+        """Send one line and return the messages to show (assistant reply, liaison messages)."""
+        ...
+
+    def close(self) -> None:
+        """Release resources."""
+        ...
+
+
+def format_message(message: dict[str, Any]) -> str:
+    """Return a message for the terminal: text, numbered sources with URLs, suggestions."""
+    role = str(message.get("role") or "assistant")
+    label = str(message.get("author") or role)
+    lines = [f"{label}: {message.get('text', '')}"]
+    for number, citation in enumerate(message.get("citations") or [], start=1):
+        title = citation.get("title") or citation.get("source") or "source"
+        url = citation.get("url")
+        lines.append(f"  [{number}] {title}" + (f" <{url}>" if url else ""))
+    suggestions = [s for s in message.get("suggestions") or [] if s]
+    if suggestions:
+        lines.append("  suggestions: " + " | ".join(suggestions))
+    return "\n".join(lines)
+
+
+class LocalSession:
+    """The engine in this process (same database and knowledge index as `serve`)."""
+
+    def __init__(self, data_dir: Path | None) -> None:
+        from assistant.runtime import build_runtime, index_info
+
+        self.settings = settings_or_exit(data_dir=data_dir)
+        self.runtime = build_runtime(self.settings)
+        self.runner = asyncio.Runner()
+        self.conversation_id = ""
+        self.last_id = 0
+        if not (index_info(self.runtime.retriever) or {}).get("chunks"):
+            typer.echo(
+                "note: no knowledge index yet (run `wil-assistant ingest`); answers will decline.",
+                err=True,
+            )
+
+    def start(self, locale: str | None) -> dict[str, Any]:
+        """Create a CLI conversation and store the greeting."""
+        from assistant.conversations import add_message, create_conversation, message_dict
+
+        loc = locale or "en"
+        conv, _token = create_conversation(self.runtime.db, channel="cli", locale=loc)
+        self.conversation_id = conv.id
+        text, suggestions = self.runtime.assistant.greeting(loc)
+        with self.runtime.db.session() as s:
+            greeting = message_dict(
+                add_message(s, conv.id, "assistant", text, meta={"suggestions": suggestions})
+            )
+        self.last_id = int(greeting["id"])
+        return greeting
+
+    def send(self, text: str) -> list[dict[str, Any]]:
+        """Run one turn and return the reply plus anything a liaison wrote meanwhile."""
+        from assistant.conversations import list_messages, message_dict
+
+        turn = self.runner.run(self.runtime.assistant.handle(self.conversation_id, text))
+        shown: list[dict[str, Any]] = []
+        for msg in list_messages(self.runtime.db, self.conversation_id, after=self.last_id):
+            self.last_id = max(self.last_id, msg.id)
+            if msg.role != "user" and msg.id != turn.message_id:
+                shown.append(message_dict(msg))
+        if not turn.silent:
+            shown.append(
+                {
+                    "role": "assistant",
+                    "text": turn.text,
+                    "citations": [c.model_dump(exclude_none=True) for c in turn.citations],
+                    "suggestions": list(turn.suggestions),
+                }
+            )
+        return shown
+
+    def close(self) -> None:
+        """Close the event loop and the database."""
+        self.runner.run(self.runtime.close())
+        self.runner.close()
+
+
+class RemoteSession:
+    """A running server, through the public conversation API."""
+
+    def __init__(self, url: str) -> None:
+        self.client = httpx.Client(base_url=url.rstrip("/"), timeout=HTTP_TIMEOUT_S)
+        self.conversation_id = ""
+        self.headers: dict[str, str] = {}
+        self.last_id = 0
+
+    def start(self, locale: str | None) -> dict[str, Any]:
+        """Create a conversation on the server and keep its token."""
+        body: dict[str, Any] = {"channel": "cli"}
+        if locale:
+            body["locale"] = locale
+        data = self._json(self.client.post("/api/conversations", json=body))
+        self.conversation_id = data["id"]
+        self.headers = {"Authorization": f"Bearer {data['token']}"}
+        greeting = dict(data["messages"][0])
+        self.last_id = int(greeting.get("id") or 0)
+        return greeting
+
+    def send(self, text: str) -> list[dict[str, Any]]:
+        """Post one message; return the reply and any liaison or system messages since the last one."""
+        path = f"/api/conversations/{self.conversation_id}/messages"
+        data = self._json(self.client.post(path, json={"text": text}, headers=self.headers))
+        reply = data.get("reply")
+        history = self._json(
+            self.client.get(path, params={"after": self.last_id}, headers=self.headers)
+        )
+        shown: list[dict[str, Any]] = []
+        for msg in history.get("messages", []):
+            self.last_id = max(self.last_id, int(msg["id"]))
+            if msg.get("role") != "user" and (reply is None or msg.get("id") != reply.get("id")):
+                shown.append(msg)
+        if reply:
+            shown.append(reply)
+        return shown
+
+    def close(self) -> None:
+        """Close the HTTP client."""
+        self.client.close()
+
+    @staticmethod
+    def _json(response: Any) -> dict[str, Any]:
+        if response.status_code >= 400:
+            try:
+                detail = response.json().get("detail")
+            except ValueError:
+                detail = response.text[:200]
+            raise RuntimeError(f"server answered {response.status_code}: {detail}")
+        return dict(response.json())
+
+
+def read_lines(stream: TextIO, interactive: bool) -> Iterator[str]:
+    """Yield what the person types (prompting on a terminal) until EOF or quit/exit."""
+    while True:
+        if interactive:
+            typer.echo("you> ", nl=False)
+        line = stream.readline()
+        if not line:
+            return
+        text = line.strip()
+        if not text:
+            continue
+        if text.lower() in QUIT_WORDS:
+            return
+        yield text
+
+
+def chat(
+    locale: Annotated[
+        str | None, typer.Option("--locale", help="Conversation language: en or fr.")
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url", help="Talk to a running server (http://host:port) instead of in process."
+        ),
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Overrides WIL_DATA_DIR (in-process mode).")
+    ] = None,
+) -> None:
+    """Chat with the assistant; reads stdin line by line when it is not a terminal (for scripts)."""
+    if locale is not None and locale not in ("en", "fr"):
+        typer.echo("error: --locale must be en or fr", err=True)
+        raise typer.Exit(2)
+    interactive = sys.stdin.isatty()
+    session: ChatSession = RemoteSession(url) if url else LocalSession(data_dir)
+    try:
+        typer.echo(format_message(session.start(locale)))
+        if interactive:
+            typer.echo("(type quit or exit to leave)")
+        for text in read_lines(sys.stdin, interactive):
+            for message in session.send(text):
+                typer.echo(format_message(message))
+    except httpx.TransportError as exc:
+        typer.echo(f"error: cannot reach {url} ({type(exc).__name__})", err=True)
+        raise typer.Exit(1) from None
+    except (RuntimeError, httpx.HTTPError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        session.close()
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `chat` command."""
+    app.command("chat")(chat)

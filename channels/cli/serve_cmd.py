@@ -1,0 +1,97 @@
+"""`wil-assistant serve`: migrate, make sure the knowledge is indexed, serve web (and Telegram)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assistant.config import Settings
+from channels.cli.common import settings_or_exit
+
+logger = logging.getLogger(__name__)
+
+
+def ensure_index(settings: Settings) -> None:
+    """Ingest the default knowledge when the data dir has no index yet."""
+    try:
+        retrieval = importlib.import_module("assistant.retrieval")
+    except ModuleNotFoundError:
+        logger.warning("retrieval not available in this build; skipping ingestion")
+        return
+    from assistant.runtime import build_retriever, index_info
+
+    retriever = build_retriever(settings)
+    info = index_info(retriever) or {}
+    if info.get("chunks"):
+        logger.info("knowledge index ready (%s chunks)", info["chunks"])
+        return
+    typer.echo("No knowledge index yet: ingesting the default knowledge (first run only)...")
+    summary = retrieval.ingest(retriever.index, [settings.knowledge_path])
+    typer.echo(
+        f"Indexed {summary.files} files, {summary.chunks_added} chunks in {summary.seconds:.0f} s."
+    )
+
+
+def _startup_hooks(settings: Settings) -> list[Any]:
+    hooks: list[Any] = []
+    if settings.telegram_enabled:
+        try:
+            telegram = importlib.import_module("channels.telegram")
+        except ModuleNotFoundError:
+            logger.error("WIL_TELEGRAM_TOKEN is set but the Telegram channel is not in this build")
+        else:
+            hooks.append(telegram.startup_hook)
+    return hooks
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (WIL_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (WIL_PORT).")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Overrides WIL_DATA_DIR.")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes (needs PostgreSQL + Redis).")] = 1,
+    skip_ingest: Annotated[
+        bool, typer.Option("--skip-ingest", help="Do not build the index.")
+    ] = False,
+) -> None:
+    """Serve the assistant: API, widget demo at /, liaison console at /console, Telegram if enabled."""
+    import uvicorn
+
+    from assistant.store.db import Database
+    from channels.web.app import create_app
+
+    settings = settings_or_exit(host=host, port=port, data_dir=data_dir)
+    if workers > 1 and (settings.database_url is None or settings.redis_url is None):
+        typer.echo(
+            "error: --workers > 1 needs WIL_DATABASE_URL (PostgreSQL) and WIL_REDIS_URL", err=True
+        )
+        raise typer.Exit(2)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.sqlalchemy_url)
+    revision = db.migrate()
+    db.dispose()
+    typer.echo(f"Database ready (schema {revision}).")
+    if not skip_ingest:
+        ensure_index(settings)
+    typer.echo(f"Serving on http://{settings.host}:{settings.port}  (console: /console)")
+    if workers > 1:
+        uvicorn.run(
+            "channels.web.asgi:app",
+            host=settings.host,
+            port=settings.port,
+            workers=workers,
+            log_level="info",
+        )
+        return
+    app = create_app(settings, startup_hooks=_startup_hooks(settings))
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `serve` command."""
+    app.command("serve")(serve)

@@ -1,0 +1,139 @@
+"""FastAPI application factory: one app serves the API, the widget, the console and the Telegram webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+import assistant
+from assistant.config import Settings, get_settings
+from assistant.errors import WilError
+from assistant.retention import purge_expired
+from assistant.runtime import Runtime, build_runtime
+from channels.web.routes import console, conversations, handoffs, health, intakes, widget
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+RETENTION_INTERVAL_S = 24 * 3600
+# Largest request body accepted (413 above): a message is at most 4,000 characters and a Telegram
+# update a few kilobytes, so 1 MiB is generous and keeps huge bodies from being buffered and parsed.
+MAX_BODY_BYTES = 1024 * 1024
+
+# Hooks run in the lifespan after the runtime is built and before shutdown (e.g. the Telegram bot).
+StartupHook = Any
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    runtime: Runtime | None = None,
+    startup_hooks: list[StartupHook] | None = None,
+) -> FastAPI:
+    """Build the app; the runtime (database, bus, retrieval, engine) is created in the lifespan."""
+    settings = settings or (runtime.settings if runtime else get_settings())
+    hooks = list(startup_hooks or [])
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        rt = runtime or build_runtime(settings)
+        app.state.runtime = rt
+        stops = [_start_retention(rt)]
+        for hook in hooks:
+            stop = await hook(app, rt)
+            if stop is not None:
+                stops.append(stop)
+        try:
+            yield
+        finally:
+            for stop in reversed(stops):
+                try:
+                    await stop()
+                except Exception:
+                    logger.exception("shutdown hook failed")
+            if runtime is None:
+                await rt.close()
+
+    app = FastAPI(
+        title="wil-assistant",
+        version=assistant.__version__,
+        description=(
+            "Work-integrated learning assistant: grounded answers (EN/FR), structured intake, "
+            "and human handoff. Conversation calls need the conversation's bearer token; "
+            "liaison calls need a liaison's bearer token."
+        ),
+        lifespan=lifespan,
+        max_body_size=MAX_BODY_BYTES,
+    )
+    app.state.settings = settings
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "Accept", "Last-Event-ID"],
+            # The widget waits Retry-After before re-sending after a 429, also on partner sites.
+            expose_headers=["Retry-After"],
+            allow_credentials=False,
+        )
+    _install_error_handlers(app)
+
+    app.include_router(health.router)
+    app.include_router(conversations.router)
+    app.include_router(intakes.router)
+    app.include_router(widget.router)
+    # --- routers added by feature modules (handoffs, intakes, console, widget, telegram) ---
+    app.include_router(handoffs.router)
+    app.include_router(handoffs.gaps_router)
+    app.include_router(console.router)
+    app.add_middleware(console.ConsoleSessionMiddleware)
+    return app
+
+
+def _start_retention(rt: Runtime) -> Any:
+    """Purge expired personal data now and once a day; return the stop function."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                await asyncio.to_thread(purge_expired, rt.db, rt.settings.retention_days)
+            except Exception:
+                logger.exception("retention purge failed; will retry")
+            await asyncio.sleep(RETENTION_INTERVAL_S)
+
+    task = asyncio.create_task(loop(), name="retention-purge")
+
+    async def stop() -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return stop
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(WilError)
+    async def _wil_error(_request: Request, exc: WilError) -> JSONResponse:
+        detail = str(exc) if exc.status_code < 500 and str(exc) else exc.public_message
+        if exc.status_code >= 500:
+            logger.error("request failed: %s", type(exc).__name__)
+        return JSONResponse({"detail": detail}, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+            msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+            problems.append(f"{loc}: {msg}" if loc else msg)
+        return JSONResponse({"detail": "; ".join(problems) or "invalid request"}, status_code=422)

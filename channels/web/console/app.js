@@ -1,0 +1,387 @@
+// Liaison console: sign in, the queue, a live ticket view, intakes and knowledge gaps.
+// Everything a person typed is rendered as text (dom.js never parses HTML).
+
+import { api, ApiError, setCsrf } from "/console/assets/api.js";
+import { append, clear, h } from "/console/assets/dom.js";
+import { duration, getLang, reasonLabel, setLang, t, when } from "/console/assets/i18n.js";
+
+const main = document.getElementById("main");
+const state = { me: null, view: null, ticketId: null, filter: "open", events: null, queueTimer: null };
+
+// --- shell ---------------------------------------------------------------------------
+
+function paintShell() {
+  document.documentElement.lang = getLang();
+  document.title = t("title");
+  document.getElementById("title").textContent = t("title");
+  document.getElementById("nav-queue").textContent = t("queue");
+  document.getElementById("nav-intakes").textContent = t("intakes");
+  document.getElementById("nav-gaps").textContent = t("gaps");
+  document.getElementById("lang").textContent = t("toggle");
+  document.getElementById("logout").textContent = t("signOut");
+  document.getElementById("nav").hidden = !state.me;
+  document.getElementById("logout").hidden = !state.me;
+  document.getElementById("who").textContent = state.me ? state.me.name : "";
+}
+
+function showError(err) {
+  if (err instanceof ApiError && err.status === 401) {
+    state.me = null;
+    renderLogin();
+    return;
+  }
+  append(clear(main), [h("p", { class: "error", role: "alert" }, t("error", { m: err.message }))]);
+}
+
+function setLive(on) {
+  const badge = document.getElementById("live");
+  badge.hidden = !state.me;
+  badge.textContent = on ? t("live") : t("offline");
+  badge.classList.toggle("on", on);
+}
+
+// --- sign in -------------------------------------------------------------------------
+
+function renderLogin(message) {
+  state.view = "login";
+  paintShell();
+  const error = h("p", { class: "error", role: "alert", id: "login-error" }, message || "");
+  const form = h(
+    "form",
+    { class: "login", id: "login-form" },
+    h("h2", {}, t("signIn")),
+    h("label", {}, t("email"), h("input", { type: "email", name: "email", id: "login-email", required: true, autocomplete: "username" })),
+    h("label", {}, t("password"), h("input", { type: "password", name: "password", id: "login-password", required: true, autocomplete: "current-password" })),
+    h("button", { type: "submit", id: "login-submit" }, t("signIn")),
+    error,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    try {
+      const session = await api("/console/api/login", {
+        method: "POST",
+        body: { email: String(data.get("email") || ""), password: String(data.get("password") || "") },
+      });
+      await signedIn(session);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 429) error.textContent = t("tooMany", { s: err.retryAfter || "?" });
+      else if (err instanceof ApiError && (err.status === 401 || err.status === 422)) error.textContent = t("signInFailed");
+      else error.textContent = t("error", { m: err.message });
+    }
+  });
+  append(clear(main), [form]);
+}
+
+async function signedIn(session) {
+  state.me = session.liaison;
+  setCsrf(session.csrf_token);
+  paintShell();
+  connectEvents();
+  if (!location.hash || location.hash === "#/") location.hash = "#/queue";
+  else route();
+}
+
+async function signOut() {
+  try {
+    await api("/console/api/logout", { method: "POST" });
+  } catch (err) {
+    /* the session may already be gone */
+  }
+  if (state.events) state.events.close();
+  state.events = null;
+  state.me = null;
+  setCsrf(null);
+  document.getElementById("live").hidden = true;
+  renderLogin();
+}
+
+// --- live events ---------------------------------------------------------------------
+
+function connectEvents() {
+  if (state.events) state.events.close();
+  const source = new EventSource("/api/handoffs/events");
+  state.events = source;
+  source.onopen = () => setLive(true);
+  source.onerror = () => setLive(false);
+  const on = (type, handler) => source.addEventListener(type, (e) => handler(JSON.parse(e.data)));
+  on("handoff_created", () => {
+    if (state.view === "queue") loadQueue();
+    flash(t("newTicket"));
+  });
+  on("user_message", (data) => appendLive(data));
+  on("liaison_message", (data) => appendLive(data));
+  on("note_added", (data) => {
+    if (state.view === "ticket" && data.handoff_id === state.ticketId) appendNote(data.note);
+  });
+  for (const type of ["handoff_claimed", "handoff_resolved"]) {
+    on(type, (data) => {
+      if (state.view === "queue") loadQueue();
+      if (state.view === "ticket" && data.id === state.ticketId) loadTicket(state.ticketId);
+    });
+  }
+}
+
+function flash(text) {
+  const note = h("div", { class: "flash", role: "status" }, text);
+  document.body.append(note);
+  setTimeout(() => note.remove(), 4000);
+}
+
+function appendLive(data) {
+  if (state.view !== "ticket" || data.handoff_id !== state.ticketId) return;
+  const list = document.getElementById("transcript");
+  if (!list || list.querySelector(`[data-id="${Number(data.message.id)}"]`)) return;
+  list.append(messageNode(data.message));
+  list.scrollTop = list.scrollHeight;
+}
+
+// --- queue ---------------------------------------------------------------------------
+
+async function loadQueue() {
+  state.view = "queue";
+  clearInterval(state.queueTimer);
+  const filters = ["open", "waiting", "active", "resolved"];
+  const bar = h("div", { class: "filters" }, filters.map((f) =>
+    h("button", {
+      type: "button", class: f === state.filter ? "selected" : "",
+      onclick: () => { state.filter = f; loadQueue(); },
+    }, f === "open" ? `${t("waiting")} + ${t("active")}` : t(f))));
+  let handoffs;
+  try {
+    const query = state.filter === "open" ? "" : `?status=${state.filter}`;
+    handoffs = (await api(`/api/handoffs${query}`)).handoffs;
+    if (state.filter === "open") handoffs = handoffs.filter((x) => x.status !== "resolved");
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  const fetched = Date.now();
+  const rows = handoffs.map((item) => {
+    const waited = h("td", { class: "waited" });
+    const tick = () => {
+      const extra = item.status === "waiting" ? (Date.now() - fetched) / 1000 : 0;
+      waited.textContent = duration(item.waiting_seconds + extra);
+    };
+    tick();
+    waited.tick = tick;
+    const wants = (item.summary || "").split("\n").find((line) => line.startsWith("Wants:")) || "";
+    return h("tr", { class: `status-${item.status}`, dataset: { id: item.id } },
+      waited,
+      h("td", {}, h("span", { class: `badge reason-${item.reason}` }, reasonLabel(item.reason))),
+      h("td", {}, item.locale.toUpperCase()),
+      h("td", {}, item.channel || ""),
+      h("td", {}, t(item.status)),
+      h("td", {}, item.claimed_by_name || ""),
+      h("td", { class: "wants" }, wants.replace(/^Wants:\s*/, "")),
+      h("td", {}, h("a", { href: `#/handoffs/${encodeURIComponent(item.id)}`, class: "open-ticket" }, t("open"))));
+  });
+  const table = rows.length
+    ? h("table", { class: "queue", id: "queue" },
+        h("thead", {}, h("tr", {}, [t("waited"), t("reason"), t("language"), t("channel"), t("status"), t("heldBy"), t("summary"), ""].map((c) => h("th", {}, c)))),
+        h("tbody", {}, rows))
+    : h("p", { class: "empty", id: "queue" }, t("empty"));
+  append(clear(main), [h("h2", {}, t("queue")), bar, table]);
+  state.queueTimer = setInterval(() => {
+    for (const cell of main.querySelectorAll("td.waited")) if (cell.tick) cell.tick();
+  }, 15000);
+}
+
+// --- ticket --------------------------------------------------------------------------
+
+function messageNode(msg) {
+  const who = msg.author ? `${t(`role_${msg.role}`)} · ${msg.author}` : t(`role_${msg.role}`);
+  return h("li", { class: `msg role-${msg.role}`, dataset: { id: String(msg.id) } },
+    h("div", { class: "meta" }, who, " · ", when(msg.created_at)),
+    h("div", { class: "text" }, msg.text));
+}
+
+function noteNode(note) {
+  return h("li", { class: "note", dataset: { id: String(note.id) } },
+    h("div", { class: "meta" }, note.liaison || "", " · ", when(note.created_at)),
+    h("div", { class: "text" }, note.text));
+}
+
+function appendNote(note) {
+  const list = document.getElementById("notes");
+  if (list && !list.querySelector(`[data-id="${Number(note.id)}"]`)) list.append(noteNode(note));
+}
+
+function intakeNode(intake) {
+  if (!intake) return h("p", { class: "empty" }, t("noIntake"));
+  return h("div", {},
+    h("p", {}, `${t(intake.kind) || intake.kind} · ${intake.status || ""}`),
+    h("table", { class: "intake" }, h("tbody", {}, intake.fields.map((f) =>
+      h("tr", { class: `field-${f.status}` },
+        h("th", {}, f.label, f.required ? " *" : ""),
+        h("td", {}, Array.isArray(f.value) ? f.value.join(", ") : f.value === null || f.value === undefined ? "" : String(f.value)),
+        h("td", { class: "field-status" }, t(f.status), f.error ? ` (${f.error})` : ""))))));
+}
+
+function textForm(id, label, button, onsubmit) {
+  const area = h("textarea", { id: `${id}-text`, rows: 3, maxlength: 4000, required: true, "aria-label": label });
+  const form = h("form", { id: `${id}-form`, class: "text-form" },
+    h("label", { for: `${id}-text` }, label), area, h("button", { type: "submit", id: `${id}-send` }, button));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = area.value.trim();
+    if (!text) return;
+    try {
+      await onsubmit(text);
+      area.value = "";
+    } catch (err) {
+      showError(err);
+    }
+  });
+  return form;
+}
+
+async function loadTicket(id) {
+  // Keep what the liaison was typing when the ticket re-renders (claim, live status change).
+  const drafts = state.view === "ticket" && state.ticketId === id
+    ? Object.fromEntries(["reply-text", "note-text"].map((k) => [k, document.getElementById(k)?.value || ""]))
+    : {};
+  state.view = "ticket";
+  state.ticketId = id;
+  clearInterval(state.queueTimer);
+  let ticket;
+  try {
+    ticket = await api(`/api/handoffs/${encodeURIComponent(id)}`);
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  const mine = ticket.claimed_by === state.me.id;
+  const open = ticket.status !== "resolved";
+  const heldByOther = ticket.claimed_by !== null && !mine;
+  const act = (path) => async () => {
+    try {
+      await api(`/api/handoffs/${encodeURIComponent(id)}/${path}`, { method: "POST" });
+      await loadTicket(id);
+    } catch (err) {
+      showError(err);
+    }
+  };
+  const actions = h("div", { class: "actions" },
+    open && !mine && !heldByOther ? h("button", { type: "button", id: "claim", onclick: act("claim") }, t("claim")) : null,
+    open && (mine || !heldByOther || state.me.role === "admin") ? h("button", { type: "button", id: "resolve", onclick: act("resolve") }, t("resolve")) : null,
+    heldByOther ? h("span", { class: "held" }, t("heldByOther", { n: ticket.claimed_by_name || "?" })) : null);
+  const transcript = h("ol", { class: "transcript", id: "transcript" }, ticket.transcript.map(messageNode));
+  const reply = open && !heldByOther
+    ? textForm("reply", t("reply"), t("send"), async (text) => {
+        const msg = await api(`/api/handoffs/${encodeURIComponent(id)}/messages`, { method: "POST", body: { text } });
+        appendLive({ handoff_id: id, message: msg });
+        if (!mine) await loadTicket(id);
+      })
+    : null;
+  const notes = h("ol", { class: "notes", id: "notes" }, ticket.notes.map(noteNode));
+  const noteForm = textForm("note", t("newNote"), t("addNote"), async (text) => {
+    appendNote(await api(`/api/handoffs/${encodeURIComponent(id)}/notes`, { method: "POST", body: { text } }));
+  });
+  const cited = ticket.cited.length
+    ? h("ul", { class: "cited" }, ticket.cited.map((c) =>
+        h("li", {}, c.url ? h("a", { href: c.url, target: "_blank", rel: "noopener noreferrer" }, c.title || c.source) : (c.title || c.source),
+          c.snippet ? h("div", { class: "snippet" }, c.snippet) : null)))
+    : h("p", { class: "empty" }, "—");
+  append(clear(main), [
+    h("p", {}, h("a", { href: "#/queue" }, t("back"))),
+    h("h2", { id: "ticket-title" }, reasonLabel(ticket.reason), " · ", t(ticket.status)),
+    h("p", { class: "facts" },
+      `${t("language")}: ${ticket.locale.toUpperCase()} · ${t("channel")}: ${ticket.channel} · ${t("waited")}: ${duration(ticket.waiting_seconds)}`,
+      ticket.claimed_by_name ? ` · ${t("heldBy")}: ${ticket.claimed_by_name}` : "",
+      ticket.contact_email ? ` · ${t("contact")}: ${ticket.contact_email}` : ""),
+    actions,
+    h("div", { class: "ticket" },
+      h("section", { class: "conversation" }, h("h3", {}, t("transcript")), transcript, reply),
+      h("aside", {},
+        h("h3", {}, t("summary")), h("pre", { class: "summary", id: "summary" }, ticket.summary),
+        h("h3", {}, t("intake")), intakeNode(ticket.intake),
+        h("h3", {}, t("cited")), cited,
+        h("h3", {}, t("notes")), notes, noteForm)),
+  ]);
+  for (const [key, value] of Object.entries(drafts)) {
+    const area = document.getElementById(key);
+    if (area && value) area.value = value;
+  }
+  transcript.scrollTop = transcript.scrollHeight;
+}
+
+// --- intakes and knowledge gaps --------------------------------------------------------
+
+async function loadIntakes() {
+  state.view = "intakes";
+  clearInterval(state.queueTimer);
+  const links = h("p", { class: "exports" },
+    h("a", { href: "/api/intakes/export.csv", id: "export-csv", download: "" }, t("exportCsv")), " · ",
+    h("a", { href: "/api/intakes/export.jsonl", download: "" }, t("exportJsonl")));
+  let intakes = [];
+  try {
+    intakes = (await api("/api/intakes")).intakes;
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  const body = intakes.length
+    ? h("table", { class: "intakes" },
+        h("thead", {}, h("tr", {}, [t("created"), t("kind"), t("status"), t("fields")].map((c) => h("th", {}, c)))),
+        h("tbody", {}, intakes.map((it) => h("tr", {},
+          h("td", {}, when(it.submitted_at || it.created_at)),
+          h("td", {}, t(it.kind)),
+          h("td", {}, it.status),
+          h("td", { class: "fields" }, Object.entries(it.fields || {})
+            .filter(([, v]) => v !== null && v !== "" && !(Array.isArray(v) && !v.length))
+            .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : v}`).join(" · "))))))
+    : h("p", { class: "empty" }, t("empty"));
+  append(clear(main), [h("h2", {}, t("intakes")), links, body]);
+}
+
+async function loadGaps() {
+  state.view = "gaps";
+  clearInterval(state.queueTimer);
+  let gaps = [];
+  try {
+    gaps = (await api("/api/knowledge-gaps")).gaps;
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  const body = gaps.length
+    ? h("table", { class: "gaps", id: "gaps" },
+        h("thead", {}, h("tr", {}, [t("question"), t("count"), t("language"), t("examples"), t("lastSeen")].map((c) => h("th", {}, c)))),
+        h("tbody", {}, gaps.map((g) => h("tr", {},
+          h("td", {}, g.text), h("td", { class: "num" }, String(g.count)), h("td", {}, g.locale.toUpperCase()),
+          h("td", {}, h("ul", {}, g.examples.map((e) => h("li", {}, e)))), h("td", {}, when(g.last_seen))))))
+    : h("p", { class: "empty" }, t("empty"));
+  append(clear(main), [h("h2", {}, t("gaps")), body]);
+}
+
+// --- routing -------------------------------------------------------------------------
+
+function route() {
+  if (!state.me) return renderLogin();
+  const hash = location.hash || "#/queue";
+  const ticket = hash.match(/^#\/handoffs\/([\w-]+)$/);
+  if (ticket) return loadTicket(ticket[1]);
+  if (hash === "#/intakes") return loadIntakes();
+  if (hash === "#/gaps") return loadGaps();
+  return loadQueue();
+}
+
+async function start() {
+  document.getElementById("lang").addEventListener("click", () => {
+    setLang(getLang() === "fr" ? "en" : "fr");
+    paintShell();
+    if (state.me) route();
+    else renderLogin();
+  });
+  document.getElementById("logout").addEventListener("click", signOut);
+  window.addEventListener("hashchange", route);
+  paintShell();
+  try {
+    await signedIn(await api("/console/api/session"));
+  } catch (err) {
+    renderLogin();
+  }
+}
+
+start();

@@ -1,0 +1,102 @@
+// Console UI text in English and French; the language follows the browser, with a toggle.
+
+const TEXT = {
+  en: {
+    title: "WIL liaison console",
+    queue: "Queue", intakes: "Intakes", gaps: "Knowledge gaps",
+    signIn: "Sign in", signOut: "Sign out", email: "Email", password: "Password",
+    signInFailed: "Wrong email or password.", tooMany: "Too many failed attempts. Try again in {s} s.",
+    toggle: "Français", loading: "Loading…", empty: "Nothing here.", error: "Something went wrong: {m}",
+    all: "All", waiting: "Waiting", active: "Active", resolved: "Resolved",
+    waited: "Waited", reason: "Reason", language: "Language", channel: "Channel", status: "Status",
+    heldBy: "Held by", summary: "Summary", created: "Created", open: "Open",
+    claim: "Claim", resolve: "Resolve", back: "← Queue",
+    transcript: "Conversation", reply: "Reply to the person", send: "Send",
+    notes: "Internal notes (never shown to the person)", addNote: "Add note", newNote: "New note",
+    cited: "Passages already shown to the person", intake: "Intake",
+    filled: "filled", missing: "missing", invalid: "invalid", noIntake: "No intake yet.",
+    contact: "Contact email", heldByOther: "{n} holds this conversation.",
+    role_user: "Person", role_assistant: "Assistant", role_liaison: "Liaison", role_system: "Status",
+    newTicket: "New request in the queue", live: "live", offline: "reconnecting…",
+    exportCsv: "Export CSV", exportJsonl: "Export JSON Lines", kind: "Kind", fields: "Details",
+    submitted: "Submitted", count: "Times asked", examples: "Other wordings", lastSeen: "Last seen",
+    question: "Question", employer: "Employer", student: "Student",
+    reasons: {
+      requested: "asked for a person", declined_twice: "assistant declined twice",
+      frustrated: "frustrated", harassment: "harassment", discrimination: "discrimination",
+      safety: "safety", accommodation: "accommodation", complaint: "complaint",
+    },
+  },
+  fr: {
+    title: "Console des personnes-ressources AIT",
+    queue: "File d'attente", intakes: "Formulaires", gaps: "Lacunes de connaissances",
+    signIn: "Se connecter", signOut: "Se déconnecter", email: "Courriel", password: "Mot de passe",
+    signInFailed: "Courriel ou mot de passe incorrect.", tooMany: "Trop de tentatives. Réessayez dans {s} s.",
+    toggle: "English", loading: "Chargement…", empty: "Rien ici.", error: "Un problème est survenu : {m}",
+    all: "Tout", waiting: "En attente", active: "En cours", resolved: "Résolues",
+    waited: "Attente", reason: "Motif", language: "Langue", channel: "Canal", status: "Statut",
+    heldBy: "Prise par", summary: "Résumé", created: "Créée", open: "Ouvrir",
+    claim: "Prendre en charge", resolve: "Résoudre", back: "← File d'attente",
+    transcript: "Conversation", reply: "Répondre à la personne", send: "Envoyer",
+    notes: "Notes internes (jamais montrées à la personne)", addNote: "Ajouter la note", newNote: "Nouvelle note",
+    cited: "Passages déjà montrés à la personne", intake: "Formulaire",
+    filled: "rempli", missing: "manquant", invalid: "invalide", noIntake: "Aucun formulaire pour l'instant.",
+    contact: "Courriel de contact", heldByOther: "{n} s'occupe de cette conversation.",
+    role_user: "Personne", role_assistant: "Assistant", role_liaison: "Personne-ressource", role_system: "Statut",
+    newTicket: "Nouvelle demande dans la file", live: "en direct", offline: "reconnexion…",
+    exportCsv: "Exporter en CSV", exportJsonl: "Exporter en JSON Lines", kind: "Type", fields: "Détails",
+    submitted: "Soumis", count: "Nombre de fois", examples: "Autres formulations", lastSeen: "Dernière fois",
+    question: "Question", employer: "Employeur", student: "Étudiant",
+    reasons: {
+      requested: "a demandé une personne", declined_twice: "l'assistant n'a pas pu répondre deux fois",
+      frustrated: "frustration", harassment: "harcèlement", discrimination: "discrimination",
+      safety: "sécurité", accommodation: "mesures d'adaptation", complaint: "plainte",
+    },
+  },
+};
+
+const STORE_KEY = "wil-console-lang";
+
+function initialLang() {
+  const saved = localStorage.getItem(STORE_KEY);
+  if (saved === "en" || saved === "fr") return saved;
+  return (navigator.language || "en").toLowerCase().startsWith("fr") ? "fr" : "en";
+}
+
+let lang = initialLang();
+
+export function getLang() {
+  return lang;
+}
+
+export function setLang(value) {
+  lang = value === "fr" ? "fr" : "en";
+  localStorage.setItem(STORE_KEY, lang);
+  document.documentElement.lang = lang;
+}
+
+export function t(key, vars = {}) {
+  const value = TEXT[lang][key] ?? TEXT.en[key] ?? key;
+  return String(value).replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
+}
+
+export function reasonLabel(reason) {
+  return TEXT[lang].reasons[reason] ?? reason;
+}
+
+export function duration(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ${String(m % 60).padStart(2, "0")}`;
+  return lang === "fr" ? `${Math.floor(h / 24)} j` : `${Math.floor(h / 24)} d`;
+}
+
+export function when(iso) {
+  if (!iso) return "";
+  return new Date(iso).toLocaleString(lang === "fr" ? "fr-CA" : "en-CA", {
+    dateStyle: "medium", timeStyle: "short",
+  });
+}

@@ -1,0 +1,70 @@
+"""FastAPI dependencies: the runtime's services and the two kinds of credentials."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy import select
+
+from assistant.engine import Assistant
+from assistant.errors import AuthError, ForbiddenError
+from assistant.runtime import Runtime
+from assistant.security import hash_token
+from assistant.store.models import Liaison
+
+
+def get_runtime(request: Request) -> Runtime:
+    """Return the runtime built in the app's lifespan."""
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_assistant(runtime: RuntimeDep) -> Assistant:
+    """Return the conversation engine."""
+    return runtime.assistant
+
+
+AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+
+
+def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str | None:
+    """Return the token of an `Authorization: Bearer <token>` header, or None."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+TokenDep = Annotated[str | None, Depends(bearer_token)]
+
+
+def require_liaison(runtime: RuntimeDep, token: TokenDep, request: Request) -> Liaison:
+    """Return the liaison whose API token (or console session) authenticates this request; 401 otherwise."""
+    console_liaison = getattr(request.state, "console_liaison", None)
+    if console_liaison is not None:
+        return console_liaison  # type: ignore[no-any-return]
+    if not token:
+        raise AuthError("liaison token required")
+    with runtime.db.session() as s:
+        liaison = s.scalars(select(Liaison).where(Liaison.token_hash == hash_token(token))).first()
+    if liaison is None or not liaison.active:
+        raise AuthError("invalid liaison token")
+    return liaison
+
+
+LiaisonDep = Annotated[Liaison, Depends(require_liaison)]
+
+
+def require_admin(liaison: LiaisonDep) -> Liaison:
+    """Return the liaison when they are an admin; 403 otherwise."""
+    if liaison.role != "admin":
+        raise ForbiddenError("admin role required")
+    return liaison
+
+
+AdminDep = Annotated[Liaison, Depends(require_admin)]

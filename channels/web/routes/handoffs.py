@@ -1,0 +1,129 @@
+"""Liaison API: the handoff queue, tickets (claim, reply, note, resolve), live events, knowledge gaps."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field, field_validator
+
+from assistant.events import LIAISON_TOPIC
+from assistant.handoff import HandoffService, get_handoff_service
+from assistant.handoff.gaps import list_gaps
+from assistant.text_input import validate_message_text
+from channels.web.deps import LiaisonDep, RuntimeDep
+from channels.web.sse import SSE_HEADERS, bus_stream
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
+gaps_router = APIRouter(prefix="/api/knowledge-gaps", tags=["knowledge gaps"])
+
+Status = Literal["waiting", "active", "resolved"]
+
+
+def handoff_service(runtime: RuntimeDep) -> HandoffService:
+    """Return the runtime's handoff service."""
+    return get_handoff_service(runtime)
+
+
+HandoffDep = Annotated[HandoffService, Depends(handoff_service)]
+
+
+class TextBody(BaseModel):
+    """A liaison's message or note: 1 to 4,000 characters after trimming."""
+
+    text: str = Field(..., description="1-4000 characters after trimming.")
+
+    @field_validator("text")
+    @classmethod
+    def _trim(cls, value: str) -> str:
+        return validate_message_text(value)
+
+
+@router.get("", summary="List handoff tickets (the queue)")
+def list_handoffs(
+    service: HandoffDep,
+    _liaison: LiaisonDep,
+    status: Annotated[Status | None, Query(description="Only tickets in this state")] = None,
+) -> dict[str, Any]:
+    """Return tickets: waiting (oldest first), active, then the latest resolved."""
+    return {"handoffs": service.list(status)}
+
+
+@router.get(
+    "/events",
+    summary="Live events for the console",
+    description=(
+        "Server-sent events on the liaison topic: `handoff_created`, `user_message` (the person wrote "
+        "while a ticket is open), `handoff_claimed`, `liaison_message`, `note_added`, "
+        "`handoff_resolved`; keep-alive comments every 15 s."
+    ),
+    response_class=StreamingResponse,
+)
+async def handoff_events(
+    request: Request, runtime: RuntimeDep, _liaison: LiaisonDep
+) -> StreamingResponse:
+    """Stream queue and ticket events until the client disconnects."""
+    return StreamingResponse(
+        bus_stream(runtime.bus, LIAISON_TOPIC, request),
+        media_type="text/event-stream",
+        headers=SSE_HEADERS,
+    )
+
+
+@router.get("/{handoff_id}", summary="One ticket with transcript, notes, cited passages and intake")
+def get_handoff(handoff_id: str, service: HandoffDep, _liaison: LiaisonDep) -> dict[str, Any]:
+    """Return the full ticket."""
+    return service.get(handoff_id)
+
+
+@router.post("/{handoff_id}/claim", summary="Claim a ticket (409 if another liaison holds it)")
+async def claim_handoff(
+    handoff_id: str, service: HandoffDep, liaison: LiaisonDep
+) -> dict[str, Any]:
+    """Take the ticket; the person is told who joined."""
+    return await service.claim(handoff_id, liaison.id)
+
+
+@router.post(
+    "/{handoff_id}/messages",
+    status_code=201,
+    summary="Reply to the person (claims a waiting ticket)",
+)
+async def reply_to_person(
+    handoff_id: str, body: TextBody, service: HandoffDep, liaison: LiaisonDep
+) -> dict[str, Any]:
+    """Send a message to the person on their channel."""
+    return await service.reply(handoff_id, liaison.id, body.text)
+
+
+@router.post("/{handoff_id}/notes", status_code=201, summary="Add an internal note")
+async def add_note(
+    handoff_id: str, body: TextBody, service: HandoffDep, liaison: LiaisonDep
+) -> dict[str, Any]:
+    """Add a note only liaisons see."""
+    return await service.add_note(handoff_id, liaison.id, body.text)
+
+
+@router.post(
+    "/{handoff_id}/resolve", summary="Resolve the ticket and hand the person back to the assistant"
+)
+async def resolve_handoff(
+    handoff_id: str, service: HandoffDep, liaison: LiaisonDep
+) -> dict[str, Any]:
+    """Close the ticket."""
+    return await service.resolve(handoff_id, liaison.id)
+
+
+@gaps_router.get("", summary="Questions the assistant could not answer, grouped")
+def knowledge_gaps(
+    runtime: RuntimeDep,
+    _liaison: LiaisonDep,
+    locale: Annotated[Literal["en", "fr"] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    """Return gap groups: representative text, count, language, examples, last seen."""
+    return {"gaps": list_gaps(runtime.db, locale=locale, limit=limit)}

@@ -1,0 +1,114 @@
+"""Shared fixtures: settings in a temp data dir, a migrated runtime, an HTTP client, liaisons."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.config import Settings, load_settings
+from assistant.liaisons import NewLiaison, create_liaison
+from assistant.runtime import Runtime, build_runtime
+from channels.web.app import create_app
+
+# Session fixtures shared by several test modules (a small real knowledge index, a fake LLM).
+pytest_plugins = ["tests.engine_fixtures"]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get(
+    "WIL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("WIL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip (locally) or fail (in CI) when a service the test needs is unreachable."""
+    if _reachable(host, port):
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{name} at {host}:{port} is required in CI but unreachable")
+    pytest.skip(f"{name} not reachable at {host}:{port} (runs in CI)")
+
+
+def embedding_cache_path() -> Path:
+    """Return the embedding cache shared by every test index (and kept between runs).
+
+    The cache maps (embedder, sha256(text)) to a vector, so it cannot change a result; it only
+    spares re-embedding the same knowledge sections in every session. WIL_TEST_EMBEDDING_CACHE
+    overrides the location.
+    """
+    default = Path.home() / ".cache" / "wil-assistant" / "test-embeddings.sqlite"
+    path = Path(os.environ.get("WIL_TEST_EMBEDDING_CACHE", default))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Return settings with a private data dir and no external services."""
+    return load_settings(data_dir=tmp_path / "data", env="test")
+
+
+@pytest.fixture
+def runtime(settings: Settings) -> Iterator[Runtime]:
+    """Return a migrated runtime without a knowledge index (fast)."""
+    rt = build_runtime(settings, retriever=None)
+    yield rt
+    rt.db.dispose()
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> Iterator[TestClient]:
+    """Return an HTTP client on the app built around `runtime`."""
+    app = create_app(runtime=runtime)
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def liaison(runtime: Runtime) -> NewLiaison:
+    """Return a liaison account (with its API token and password)."""
+    return create_liaison(runtime.db, "liaison@example.org", "Lee Liaison")
+
+
+@pytest.fixture
+def admin(runtime: Runtime) -> NewLiaison:
+    """Return an admin account."""
+    return create_liaison(runtime.db, "admin@example.org", "Ada Admin", role="admin")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """Yield a PostgreSQL URL on a fresh, private schema (dropped afterwards)."""
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+    from sqlalchemy import create_engine, text
+
+    schema = "t_" + uuid.uuid4().hex[:10]
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def auth(token: str) -> dict[str, str]:
+    """Return the Authorization header for a bearer token."""
+    return {"Authorization": f"Bearer {token}"}

@@ -1,0 +1,135 @@
+"""`wil-assistant chat`: scripts pipe questions in and read answers with sources and suggestions."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from typer.testing import CliRunner
+
+from assistant.config import load_settings
+from assistant.engine import Citation, Turn
+from assistant.runtime import Runtime, build_runtime
+from channels.cli import app as cli_app
+from channels.web.app import create_app
+from tests.fake_telegram import free_port
+
+
+def run_chat(*args: str, stdin: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from channels.cli import main; main()", "chat", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+class ScriptedAssistant:
+    """Answers every question with the same cited turn."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+
+    def greeting(self, locale: str) -> tuple[str, list[str]]:
+        return self.real.greeting(locale)  # type: ignore[no-any-return]
+
+    async def handle(self, conversation_id: str, text: str, **_: Any) -> Turn:
+        return Turn(
+            text=f"About {text}: employers can get a wage subsidy.",
+            locale="en",
+            citations=[
+                Citation(
+                    title="Wage subsidies",
+                    source="playbook/funding.md",
+                    url="https://example.org/funding",
+                ),
+                Citation(title="Eligibility", source="playbook/eligibility.md"),
+            ],
+            suggestions=["Host a student", "Talk to a person"],
+        )
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Runtime]]:
+    settings = load_settings(data_dir=tmp_path / "server", env="test")
+    rt = build_runtime(settings, retriever=None)
+    rt.assistant = ScriptedAssistant(rt.assistant)  # type: ignore[assignment]
+    port = free_port()
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app(runtime=rt), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not srv.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}", rt
+    srv.should_exit = True
+    thread.join(timeout=10)
+    rt.db.dispose()
+
+
+@pytest.mark.slow
+def test_piped_questions_get_answers_in_process_and_the_command_exits_at_eof(
+    tmp_path: Path,
+) -> None:
+    done = run_chat(
+        "--locale",
+        "fr",
+        "--data-dir",
+        str(tmp_path / "data"),
+        stdin="Bonjour\n\nQu'est-ce qu'un stage coop?\n",
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("assistant: Bonjour! Je suis l'assistant")
+    assert lines[1].startswith("  suggestions: Par où commencer?")
+    replies = [line for line in lines if line.startswith("assistant: ")]
+    assert len(replies) == 3  # greeting + one reply per non-blank line
+    assert "you> " not in done.stdout  # no prompt when stdin is not a terminal
+
+
+@pytest.mark.slow
+def test_chat_against_a_running_server_shows_numbered_sources_and_suggestions(
+    server: tuple[str, Runtime],
+) -> None:
+    url, rt = server
+    done = run_chat("--url", url, stdin="funding\nquit\nnever sent\n")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.splitlines()[0] == "assistant: " + rt.assistant.greeting("en")[0]
+    assert "assistant: About funding: employers can get a wage subsidy." in out
+    assert "  [1] Wage subsidies <https://example.org/funding>" in out
+    assert "  [2] Eligibility\n" in out
+    assert "  suggestions: Host a student | Talk to a person" in out
+    assert "About quit" not in out and "never sent" not in out  # quit ends the session
+    from sqlalchemy import select
+
+    from assistant.store.models import Conversation
+
+    with rt.db.session() as s:
+        assert [c.channel for c in s.scalars(select(Conversation))] == ["cli"]
+
+
+def test_unreachable_server_is_a_one_line_error() -> None:
+    result = CliRunner().invoke(
+        cli_app, ["chat", "--url", f"http://127.0.0.1:{free_port()}"], input="hi\n"
+    )
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith("error: cannot reach")
+
+
+def test_bad_locale_is_refused() -> None:
+    result = CliRunner().invoke(cli_app, ["chat", "--locale", "de"], input="")
+    assert result.exit_code == 2
+    assert "--locale must be en or fr" in result.stderr

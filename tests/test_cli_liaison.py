@@ -1,0 +1,53 @@
+"""`wil-assistant liaison add`: the printed token works against the API; bad input is a CLI message."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from assistant.config import load_settings
+from channels.web.app import create_app
+from tests.conftest import auth
+
+
+def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from channels.cli import main; main()",
+            *args,
+            "--data-dir",
+            str(data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_liaison_add_prints_working_token(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    done = _cli(
+        "liaison", "add", "sam@example.org", "--name", "Sam Lee", "--role", "admin", data_dir=data
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    token = lines[-1].strip()
+    assert token.startswith("l_") and "password" in done.stdout.lower()
+    app = create_app(load_settings(data_dir=data))
+    with TestClient(app) as c:
+        # Any liaison-authenticated endpoint: 401 without the token, not 401 with it.
+        assert c.get("/api/intakes").status_code == 401
+        assert c.get("/api/intakes", headers=auth("l_wrong")).status_code == 401
+        assert c.get("/api/intakes", headers=auth(token)).status_code != 401
+
+    again = _cli("liaison", "add", "SAM@example.org", "--name", "Sam", data_dir=data)
+    assert again.returncode != 0 and "already exists" in again.stderr
+    bad = _cli("liaison", "add", "not-an-email", "--name", "X", data_dir=data)
+    assert bad.returncode != 0 and "invalid email" in bad.stderr
+    assert "Traceback" not in bad.stderr + again.stderr

@@ -1,0 +1,99 @@
+"""The liaison console in a real browser: sign in, queue, claim, live conversation, reply, XSS safety."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from assistant.events import LIAISON_TOPIC, conversation_topic
+from assistant.liaisons import NewLiaison
+from assistant.runtime import Runtime
+from channels.web.app import create_app
+from tests.browser import DESKTOP, LiveServer, chromium, live_server, require_chromium, screenshot
+from tests.handoff_support import ask_for_human, say, start
+from tests.test_handoff_live import EventStream, _subscribed
+
+pytestmark = pytest.mark.slow
+
+SCRIPT = "<script>window.__xss=1</script>"
+IMG = '<img src=x onerror="window.__xss=2">'
+
+
+@pytest.fixture
+def server(runtime: Runtime) -> Iterator[LiveServer]:
+    require_chromium()
+    with live_server(create_app(runtime=runtime)) as srv:
+        yield srv
+
+
+def test_a_liaison_claims_and_replies_live_and_person_text_never_runs(
+    server: LiveServer, runtime: Runtime, liaison: NewLiaison
+) -> None:
+    http = httpx.Client(base_url=server.url, timeout=10)
+    person = start(http)
+    say(http, person, f"{IMG} we host interns and need help with our posting")
+    ticket_id = ask_for_human(http, person)["handoff"]["id"]
+    say(http, person, SCRIPT)
+    stream = EventStream(f"{server.url}/api/conversations/{person.id}/events", person.headers)
+    try:
+        _subscribed(runtime, conversation_topic(person.id))
+        with chromium() as browser:
+            page = browser.new_page(viewport=DESKTOP, locale="en-CA")
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{server.url}/console")
+
+            page.fill("#login-email", liaison.email)
+            page.fill("#login-password", "wrong-password")
+            page.click("#login-submit")
+            expect(page.locator("#login-error")).to_have_text("Wrong email or password.")
+            page.fill("#login-password", liaison.password)
+            page.click("#login-submit")
+
+            row = page.locator(f"#queue tr[data-id='{ticket_id}']")
+            row.wait_for()
+            assert IMG in row.locator("td.wants").inner_text()
+            _subscribed(runtime, LIAISON_TOPIC)  # the page's live stream is connected
+            row.locator("a.open-ticket").click()
+
+            transcript = page.locator("#transcript")
+            transcript.get_by_text(SCRIPT, exact=True).wait_for()
+            assert IMG in page.locator("#summary").inner_text()
+
+            page.click("#claim")
+            expect(page.locator("#claim")).to_have_count(0)
+            _, joined = stream.next(lambda e: e[0] == "message")
+            assert "Lee Liaison" in joined["text"]
+
+            page.fill("#reply-text", "Hi! I'm Lee, happy to help with your posting.")
+            page.click("#reply-send")
+            _, reply = stream.next(lambda e: e[0] == "message" and e[1]["role"] == "liaison")
+            assert reply["text"] == "Hi! I'm Lee, happy to help with your posting."
+
+            # The person answers; the console shows it without a reload.
+            say(http, person, f"Thanks! {IMG}")
+            transcript.get_by_text(f"Thanks! {IMG}", exact=True).wait_for(timeout=5000)
+
+            page.fill("#note-text", "Follow up with SAIT next week")
+            page.click("#note-send")
+            page.locator("#notes").get_by_text("Follow up with SAIT next week").wait_for()
+
+            assert page.evaluate("window.__xss") is None
+            assert page.locator("#main script, #main img").count() == 0
+            page.evaluate("window.scrollTo(0, 0)")
+            screenshot(page, "console-ticket")
+
+            page.click("#lang")
+            assert page.locator("#nav-queue").inner_text() == "File d'attente"
+            expect(page.locator("#resolve")).to_have_text("Résoudre")
+            page.click("#resolve")
+            expect(page.locator("#ticket-title")).to_contain_text("Résolues")
+            _, back = stream.next(lambda e: e[0] == "message" and e[1]["role"] == "assistant")
+            assert back["text"]
+            assert errors == []
+    finally:
+        stream.close()
+        http.close()

@@ -1,0 +1,52 @@
+"""Personal data is not kept past the retention period."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from assistant.conversations import add_message, create_conversation, list_messages
+from assistant.retention import purge_expired
+from assistant.runtime import Runtime
+from assistant.store.models import Conversation, Intake, utcnow
+
+
+def test_old_conversations_and_intakes_are_purged(runtime: Runtime) -> None:
+    db = runtime.db
+    old, _ = create_conversation(db, channel="web")
+    recent, _ = create_conversation(db, channel="web")
+    held, _ = create_conversation(db, channel="web")
+    long_ago = utcnow() - timedelta(days=400)
+    with db.session() as s:
+        add_message(s, old.id, "user", "my email is pat@example.org")
+        add_message(s, recent.id, "user", "hello")
+        s.add(Intake(id="old", kind="student", status="submitted", fields={"email": "pat@example.org"},
+                     conversation_id=old.id, created_at=long_ago, updated_at=long_ago))  # fmt: skip
+        s.add(
+            Intake(
+                id="new", kind="student", status="submitted", fields={}, conversation_id=recent.id
+            )
+        )
+    with db.session() as s:
+        for conv_id, mode in ((old.id, "qa"), (held.id, "handoff")):
+            conv = s.get(Conversation, conv_id)
+            assert conv is not None
+            conv.mode = mode
+            s.flush()
+            # Bypass onupdate so the row really looks old.
+            s.execute(
+                Conversation.__table__.update()
+                .where(Conversation.id == conv_id)
+                .values(updated_at=long_ago)
+            )
+
+    report = purge_expired(db, retention_days=365)
+
+    assert report.conversations == 1 and report.intakes == 1
+    assert list_messages(db, old.id) == []
+    assert [m.text for m in list_messages(db, recent.id)] == ["hello"]
+    with db.session() as s:
+        assert set(s.scalars(select(Intake.id))) == {"new"}
+        assert s.get(Conversation, held.id) is not None  # a liaison still holds it
+    assert purge_expired(db, retention_days=365).conversations == 0

@@ -13,9 +13,10 @@ from tests.conftest import REDIS_URL, require_service
 
 async def _roundtrip(publisher: EventBus, subscriber: EventBus) -> None:
     topic = conversation_topic(uuid.uuid4().hex)
-    stream = subscriber.subscribe(topic)
+    ready = asyncio.Event()
+    stream = subscriber.subscribe(topic, ready)
     first = asyncio.ensure_future(stream.__anext__())
-    await asyncio.sleep(0.2)  # let the subscription register
+    await asyncio.wait_for(ready.wait(), timeout=5)  # the subscription is live
     await publisher.publish(topic, {"type": "message", "data": {"text": "Hi from a liaison"}})
     event = await asyncio.wait_for(first, timeout=5)
     assert event["data"]["text"] == "Hi from a liaison"

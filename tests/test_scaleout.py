@@ -40,7 +40,9 @@ def _read(url: str, token: str, sink: list[dict[str, Any]], stop: threading.Even
         for line in response.iter_lines():
             if stop.is_set():
                 return
-            if line.startswith("event:"):
+            if line == ": connected":
+                sink.append({"event": "connected", "data": {}})
+            elif line.startswith("event:"):
                 event = line.split(":", 1)[1].strip()
             elif line.startswith("data:"):
                 sink.append({"event": event, "data": json.loads(line.split(":", 1)[1])})
@@ -88,7 +90,10 @@ def test_liaison_reply_on_one_worker_reaches_the_person_on_another(
             daemon=True,
         )
         reader.start()
-        time.sleep(1.0)  # the subscription is live on worker A
+        deadline = time.monotonic() + 10  # wait until the subscription is live on worker A
+        while time.monotonic() < deadline and not any(e["event"] == "connected" for e in events):
+            time.sleep(0.02)
+        assert any(e["event"] == "connected" for e in events), "the event stream never connected"
 
         queue = http.get(
             f"{b.url}/api/handoffs", params={"status": "waiting"}, headers=auth(lee.token)

@@ -23,7 +23,8 @@ MUST_RECALL = ("explicit", "sensitive")
 # Held-out rounds, scored apart from the in-sample cases and from each other (reported, not gated).
 # heldout2 was never tuned on; heldout3 and heldout4 were each scored blind once, then used to
 # generalise the rules (their later figures are not blind; see the comments in the dataset).
-HELDOUT_ROUNDS = ("heldout2", "heldout3", "heldout4", "heldout5")
+# heldout6 was written blind and scored once before the round-6 rule changes.
+HELDOUT_ROUNDS = ("heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,15 @@ def load_cases(path: Path = DEFAULT_DATASET) -> list[Case]:
     return cases
 
 
+def load_blind_first_run(path: Path = DEFAULT_DATASET) -> dict[str, dict[str, Any]]:
+    """Return each held-out round's recorded blind figures (dataset key `blind_first_run`)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    recorded = raw.get("blind_first_run") or {}
+    if not isinstance(recorded, dict):
+        raise ValueError("blind_first_run must map a held-out round to its figures")
+    return {str(name): dict(figures) for name, figures in recorded.items()}
+
+
 def _ratio(num: int, den: int) -> float:
     return round(num / den, 4) if den else 1.0
 
@@ -177,12 +187,15 @@ class EvalResult:
 
     in_sample: HandoffReport
     heldout: dict[str, HandoffReport] = field(default_factory=dict)
+    # Recorded figures of each held-out round's one blind run (before rules were tuned on it).
+    blind_first_run: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready result."""
         return {
             "in_sample": self.in_sample.to_dict(),
             "heldout": {name: report.to_dict() for name, report in self.heldout.items()},
+            "blind_first_run": self.blind_first_run,
             "meets_targets": self.in_sample.meets_targets,
         }
 
@@ -196,6 +209,7 @@ def run_handoff_eval(
     result = EvalResult(
         in_sample=evaluate([c for c in cases if c.split not in HELDOUT_ROUNDS]),
         heldout={name: evaluate(chosen) for name, chosen in rounds.items() if chosen},
+        blind_first_run=load_blind_first_run(dataset),
     )
     if results is not None:
         results.parent.mkdir(parents=True, exist_ok=True)
@@ -227,6 +241,12 @@ def format_report(result: EvalResult) -> str:
             f"  wrong reason ({o['got']} for {o['expect']}): {o['text']}"
             for o in report.wrong_reasons
         ]
+    for name, blind in result.blind_first_run.items():
+        by_cat = ", ".join(f"{k} {v}" for k, v in blind.get("hits_by_category", {}).items())
+        lines.append(
+            f"held-out {name}, blind first run (recorded): precision {blind.get('precision')}  "
+            f"recall {blind.get('recall')}  ({by_cat})"
+        )
     verdict = "meets" if result.in_sample.meets_targets else "MISSES"
     lines.append(
         f"targets (in-sample recall 1.0 on explicit and sensitive, precision >= 0.95): {verdict}"

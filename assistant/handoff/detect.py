@@ -10,7 +10,9 @@ harassment policy?", "how do accommodations work for co-op students in general?"
 fire: the knowledge base answers it, and the person can still ask for someone. Once they say
 "I need an accommodation", it fires. Situations described without naming the topic ("I use a
 wheelchair and the office has no ramp", "je n'ai pas ete paye depuis 3 semaines") are matched by
-detect_indirect.py under the same first-person gate.
+detect_indirect.py under the same first-person gate; more phrasing families (booking a call, slang
+hand-overs, advances after a refusal, conditional threats, hazards with pressure to carry on, "the
+third time I ask") are in detect_cues.py.
 """
 
 from __future__ import annotations
@@ -20,6 +22,26 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from assistant.handoff.detect_cues import (
+    ABUSE_FR,
+    ADVANCES,
+    ADVANCES_AGGRAVATED,
+    BARE_REQUEST_MORE,
+    COERCION,
+    FRUSTRATION_CUES,
+    GRIEVANCE,
+    HAZARD,
+    HAZARD_PRESENT,
+    HAZARD_PRESSURE,
+    HYPOTHETICAL,
+    HYPOTHETICAL_REPORT,
+    IN_PERSON,
+    MISGENDERING,
+    MISSING_PROTECTION,
+    REASK_MARKER,
+    REQUEST_CUES,
+    THIRD_PARTY_CONTACT,
+)
 from assistant.handoff.detect_generic import (
     GENERIC_ACCOMMODATION,
     GENERIC_DISCRIMINATION,
@@ -100,7 +122,7 @@ _REQUESTED = _rx(
     rf"\b(?:i want|i need|i'd like|i would like|give me|get me|can i have|can i get|may i have)"
     rf" {_HUMAN_EN}\b",
     r"\b(?:real|actual|live|human) (?:person|human|agent|being|support|coordinator|advis[eo]r|liaison|"
-    r"staff|representative|counsell?or|people)\b",
+    r"staff|representative|counsell?or|people)\b(?! person)",  # "a real people person" is a trait
     r"\bhuman (?:please|pls|plz|now)\b",
     r"\b(?:is there|are there|am i talking to|am i speaking (?:to|with)|are you) (?:a |an )?"
     r"(?:human|real person|actual person|live person)\b",
@@ -286,6 +308,7 @@ REPEAT_THRESHOLD = 0.8
 REPEAT_MIN_TOKENS = 3
 REPEAT_WINDOW = 4
 REPEAT_EXACT_MIN_WORDS = 4  # a word-for-word repeat needs this many words and 2 content words
+REASK_CONTAINED = 0.75  # with "again": share of the new question's content words already asked
 
 
 def _content_tokens(text: str) -> set[str]:
@@ -310,7 +333,9 @@ def is_repeat(text: str, previous_user_texts: Sequence[str]) -> bool:
         )
     ):
         return True
-    tokens = _content_tokens(text)
+    norm = normalise(text)
+    reask = REASK_MARKER.search(norm)
+    tokens = _content_tokens(REASK_MARKER.sub(" ", norm) if reask else text)
     if len(tokens) < REPEAT_MIN_TOKENS:
         return False
     for previous in recent:
@@ -318,6 +343,9 @@ def is_repeat(text: str, previous_user_texts: Sequence[str]) -> bool:
         if len(other) < REPEAT_MIN_TOKENS:
             continue
         if len(tokens & other) / len(tokens | other) >= REPEAT_THRESHOLD:
+            return True
+        # "again, when does summer intake open?" asks a shorter form of an earlier question.
+        if reask and len(tokens & other) / len(tokens) >= REASK_CONTAINED:
             return True
     return False
 
@@ -328,13 +356,25 @@ def _sensitive(norm: str) -> str | None:
     short = len(_TOKEN.findall(norm)) <= SHORT_TOKENS and not _RULE_WORDS.search(norm)
     if not (personal or short):
         return None
+    # "How should we handle it when a student reports harassment?" is a process question.
+    if HYPOTHETICAL_REPORT.search(norm):
+        return None
     general = bool(_GENERAL_QUESTION.search(norm))
+    pressure = bool(HAZARD_PRESSURE.search(norm))
+    if (HAZARD.search(norm) or MISSING_PROTECTION.search(norm)) and pressure:
+        return "safety"
+    if (
+        HAZARD.search(norm)
+        and HAZARD_PRESENT.search(norm)
+        and not (HYPOTHETICAL.search(norm) or general)
+    ):
+        return "safety"
     for reason, patterns in (
         ("safety", (_SAFETY, DANGER, GENERIC_SAFETY)),
-        ("harassment", (_HARASSMENT, ABUSE, GENERIC_HARASSMENT, UNWANTED)),
-        ("discrimination", (_DISCRIMINATION, GENERIC_DISCRIMINATION)),
+        ("harassment", (_HARASSMENT, ABUSE, GENERIC_HARASSMENT, UNWANTED, COERCION, ABUSE_FR)),
+        ("discrimination", (_DISCRIMINATION, GENERIC_DISCRIMINATION, MISGENDERING)),
         ("accommodation", (_ACCOMMODATION, ACCESS_NEED, GENERIC_ACCOMMODATION)),
-        ("complaint", (_COMPLAINT, UNPAID, COMPLAIN)),
+        ("complaint", (_COMPLAINT, UNPAID, COMPLAIN, GRIEVANCE)),
     ):
         matched = any(pattern.search(norm) for pattern in patterns)
         if matched and not (general and reason != "safety"):
@@ -343,6 +383,7 @@ def _sensitive(norm: str) -> str | None:
             continue
         if reason == "harassment" and (
             (DISCOMFORT.search(norm) and CONTACT_ACT.search(norm))
+            or (ADVANCES.search(norm) and ADVANCES_AGGRAVATED.search(norm))
             or (HOST_STUDENT.search(norm) and THIRD_PERSON_UNWANTED.search(norm))
         ):
             return reason
@@ -360,13 +401,15 @@ def _sensitive(norm: str) -> str | None:
 def _requested(norm: str) -> bool:
     bare = re.sub(r"[^\w' ]+", " ", norm).strip()
     bare = re.sub(r"\s+", " ", bare)
-    if _BARE_REQUEST.match(bare):
+    if _BARE_REQUEST.match(bare) or BARE_REQUEST_MORE.match(bare):
         return True
+    # "will the school call us back?": someone else's callback is not a request for a liaison.
+    norm = IN_PERSON.sub("face to face", THIRD_PARTY_CONTACT.sub(" ", norm))
     if _NEGATED_REQUEST.search(norm):
         return False
     if _ADVICE_QUESTION.match(norm) or THIRD_PARTY.search(norm):
         return False
-    if REQUEST_MORE.search(norm) or GENERIC_REQUEST.search(norm):
+    if REQUEST_MORE.search(norm) or GENERIC_REQUEST.search(norm) or REQUEST_CUES.search(norm):
         return True
     named = re.search(_HUMAN_EN, norm) or re.search(_HUMAN_FR, norm)
     if named and BOT_CONTRAST.search(norm):
@@ -399,7 +442,9 @@ def detect_handoff(
     reason = _sensitive(norm)
     if reason is None and _requested(norm):
         reason = "requested"
-    frustrated = any(p.search(norm) for p in (_FRUSTRATED, FRUSTRATED_MORE, GENERIC_FRUSTRATED))
+    frustrated = any(
+        p.search(norm) for p in (_FRUSTRATED, FRUSTRATED_MORE, GENERIC_FRUSTRATED, FRUSTRATION_CUES)
+    )
     if reason is None and (frustrated or is_repeat(text, previous_user_texts)):
         reason = "frustrated"
     if reason is None and decline_streak >= 2:

@@ -76,6 +76,9 @@ _SHORTHAND = {
     "cest": "c'est",
     "jcherche": "je cherche",
     "jsais": "je sais",
+    "lemme": "let me",
+    "gimme": "give me",
+    "wanna": "want to",
 }
 # Quebec "mont" is "m'ont" only before what they did ("ils mont pas pris"), never "mont royal".
 _MONT = re.compile(

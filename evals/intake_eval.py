@@ -2,8 +2,9 @@
 
 The dataset has two parts scored separately: `utterances`/`dialogs` are in-sample (the rules were
 tuned on them, so they gate the build); `heldout_*` are fresh phrasings that guided the general
-fixes once (scored before and after); `fresh_*`, `fresh2_*` and `fresh3_*` were written after those
-fixes and never tuned on. Held-out sections are reported for information only.
+fixes once (scored before and after); `fresh_*` to `fresh5_*` were each written blind after the
+previous fixes, scored once before tuning, then used to guide general fixes. Held-out sections are
+reported for information only.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ SECTIONS = {
     "fresh2": ("fresh2_utterances", "fresh2_dialogs"),
     "fresh3": ("fresh3_utterances", "fresh3_dialogs"),
     "fresh4": ("fresh4_utterances", "fresh4_dialogs"),
+    "fresh5": ("fresh5_utterances", "fresh5_dialogs"),
 }
 LIAISON_CUE = ("liaison", "personne-ressource")
 
@@ -209,6 +211,10 @@ def run(dataset: Path = DATASET, output: Path | None = RESULTS) -> dict[str, Any
             report[section] = evaluate(
                 data.get(utterance_key) or [], data.get(dialog_key) or [], today
             )
+            # A blind batch's score before any rule was tuned on it stays beside the live one.
+            before = (data.get("before_tuning") or {}).get(section)
+            if before:
+                report[section]["before_tuning"] = before
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -247,6 +253,14 @@ def format_section(section: dict[str, Any]) -> str:
         f"mean turns: {section['mean_turns_to_complete']}  "
         f"fields asked twice: {section['fields_asked_twice']}"
     )
+    before = section.get("before_tuning")
+    if before:
+        passed = sum(1 for d in section["dialogs"] if d["completed"])
+        lines.append(
+            f"before tuning: micro F1 {before['f1']:.3f}, dialogs {before['dialogs_passed']}/"
+            f"{before['dialogs']}  ->  now: micro F1 {section['micro']['f1']:.3f}, dialogs "
+            f"{passed}/{len(section['dialogs'])}"
+        )
     return "\n".join(lines)
 
 
@@ -259,6 +273,7 @@ def format_report(report: dict[str, Any]) -> str:
         "fresh2": "FRESH 2 HELD-OUT (second never-tuned batch; information only)",
         "fresh3": "FRESH 3 HELD-OUT (blind-written phone-style batch, never tuned on; information only)",
         "fresh4": "FRESH 4 HELD-OUT (second blind-written phone-style batch, never tuned on; information only)",
+        "fresh5": "FRESH 5 HELD-OUT (third blind-written phone-style batch, scored before tuning; information only)",
     }
     parts = [
         f"== {titles[name]}: {report[name]['utterances']} utterances ==\n"

@@ -155,8 +155,26 @@ def _rule_numbers(w: _Work) -> None:
             w.put("year_of_study", raw, final.span())
 
 
+# "fall, not winter", "l'automne, pas l'hiver", "instead of mru": the value after it is ruled out.
+_NEGATION = re.compile(
+    r"(?<![\w])(?:(?:not|pas)(?:\s+(?:an?|the|in|un|une|en|le|la|l'))?|instead of|"
+    r"rather than|au lieu de|au lieu d'|plutot que|plutot qu')\s*$"
+)
+
+
+def _negated(w: _Work, start: int) -> bool:
+    """Say whether "not"/"pas" rules out the value at start ("Les Petits Pas" is a name)."""
+    offset = max(0, start - 20)
+    m = _NEGATION.search(w.folded[offset:start])
+    return m is not None and not w.text[offset + m.start()].isupper()
+
+
 def _rule_terms(w: _Work, correcting: bool) -> None:
-    hits = [h for h in find_terms(w.text, w.ctx.today) if w.free(h.start, h.end)]
+    hits = [
+        h
+        for h in find_terms(w.text, w.ctx.today)
+        if w.free(h.start, h.end) and not _negated(w, h.start)
+    ]
     if hits:
         hit = hits[-1] if correcting else hits[0]
         w.put(
@@ -173,14 +191,20 @@ def _rule_consent(w: _Work) -> None:
 
 
 def _hits(w: _Work, table: gz.Table) -> list[gz.Hit]:
-    return [h for h in gz.find_longest(table, w.folded) if w.free(h.start, h.end)]
+    return [
+        h
+        for h in gz.find_longest(table, w.folded)
+        if w.free(h.start, h.end) and not _negated(w, h.start)
+    ]
 
 
-def _rule_gazetteers(w: _Work) -> None:
+def _rule_gazetteers(w: _Work, correcting: bool = False) -> None:
     f = w.folded
     inst = _hits(w, gz.INSTITUTIONS)
     if w.kind == "student" and inst:
-        w.put("institution", inst[0].value, (inst[0].start, inst[0].end))
+        # "mount royal, en fait non, bow valley": a correction's last institution is the one meant.
+        hit = inst[-1] if correcting else inst[0]
+        w.put("institution", hit.value, (hit.start, hit.end))
     elif inst:
         w.put("institutions_preferred", [h.value for h in inst], None)
         w.claimed.extend((h.start, h.end) for h in inst)
@@ -195,7 +219,7 @@ def _rule_gazetteers(w: _Work) -> None:
             after = f[h.end : h.end + 40]
             before = f[max(0, h.start - 40) : h.start]
             if re.match(r"\s+(?:[a-z-]+\s+){0,2}?" + pat.STUDENT_NOUN, after) or re.search(
-                pat.STUDENT_NOUN + r"\s+(?:(?:in|from|studying|en|de|d')\s*)?$", before
+                pat.STUDENT_NOUN + r"\s+(?:(?:in|from|studying|for|en|de|d'|pour)\s*)?$", before
             ):
                 programs.append(h)
         if programs:
@@ -294,12 +318,16 @@ def _rule_edit(w: _Work, correcting: bool) -> None:
     w.put(spec.name, raw, m.span(), force=True)
 
 
+# Claimed spans become commas, squeezed into one; a decimal comma ("17,50 $") is kept as it is.
+_COMMAS = re.compile(r"\s*(?<!\d),[\s,]*|(?<=\d),(?!\d)[\s,]*|\s+,[\s,]*")
+
+
 def _remaining(w: _Work) -> str:
     chars = list(w.text)
     for start, end in w.claimed:
         for i in range(start, min(end, len(chars))):
             chars[i] = ","
-    return re.sub(r"\s*,[\s,]*", ", ", "".join(chars)).strip(" ,;.!")
+    return _COMMAS.sub(", ", "".join(chars)).strip(" ,;.!")
 
 
 def _answer_asked(w: _Work, spec: FieldSpec, correcting: bool) -> None:
@@ -354,7 +382,9 @@ def extract_fields(
 ) -> Extraction:
     """Extract every field value the message gives, reading bare answers as the asked field."""
     text = blank_questions(text)  # "do I need to be full time?" asks; it does not answer
-    if asking in {"email", "contact_email"}:
+    asked_email = asking in {"email", "contact_email"}
+    text = pat.spaced_email(text, asked=asked_email)  # "annesophie.bc @ hotmail.com"
+    if asked_email:
         text = pat.spelled_email(text)  # "priya dot patel at ucalgary dot ca"
     # "60ish" is 60; blanks keep the folded text aligned with the original.
     folded = re.sub(r"(?<=\d)-?ish\b", lambda m: " " * len(m.group(0)), gz.fold(text))
@@ -370,7 +400,7 @@ def extract_fields(
     # A free-text answer ("Prairie Robotics", "Junior developer") would trip the vocabularies,
     # so they only run on it when the person signals a correction.
     if asked is None or not asked.free_text or correcting:
-        _rule_gazetteers(work)
+        _rule_gazetteers(work, correcting)
     if asked is not None:
         _answer_asked(work, asked, correcting)
         # An off-topic answer ("Construction" for a name) may still fill the field it belongs to.

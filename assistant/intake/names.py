@@ -18,12 +18,15 @@ _NAME = r"(?P<name>" + _WORD + r"(?:[ \t]+" + _WORD + r"){0,3})"
 _START = r"(?:^|[.!?]\s+|,\s*)"
 # Cues after which a name reliably follows, even typed in lower case.
 EXPLICIT_NAME_RE = re.compile(
-    r"(?i)(?:\bmy name is|\bmy name'?s|\bje m'appelle|\bmon nom est|\bje me nomme|"
+    r"(?i)(?:\bmy name is|\bmy name'?s|\bje m'appelle|\bj'?m'?appelle|\bmon nom est|\bje me nomme|"
     r"\bmoi,? c(?:'est|est)?|"
     r"\bname\s*:|\bnom\s*:|\bcall me|\bappelez-moi)\s+" + _NAME
 )
 # "this is ...", "I'm ..." and "je suis ..." also introduce statuses and programs.
 WEAK_NAME_RE = re.compile(r"(?i)(?:\bthis is|\bi'?m|\bi am|\bje suis)\s+" + _NAME)
+# Spoken Quebec French contracts "je suis" to "chu", "chui", "j'suis"; mostly before an adjective
+# ("chu tanné", "chu prête"), so only a capitalised name counts after it.
+SPOKEN_NAME_RE = re.compile(r"(?i)(?:\bchu|\bchui|\bj'?suis)\s+" + _NAME)
 # "it's ...", "c'est ...", "ici ..." at a sentence start mostly introduce anything but a name.
 LOOSE_NAME_RE = re.compile(
     r"(?i)" + _START + _GREETING + r"(?:ici|c'est|cest|c|it'?s|its)\s+" + _NAME
@@ -34,6 +37,18 @@ _CAP = r"[A-ZÀ-Ý][\w'-]+"
 FROM_NAME_RE = re.compile(
     r"^\s*(?i:" + _GREETING + r")(?P<name>" + _CAP + r"(?:[ \t]+" + _CAP + r"){0,2})"
     r"(?=[ \t]+(?:from|de|du|d'|chez|with)[ \t]*[A-ZÀ-Ý])"
+)
+# Words that make a phrase a business: "Kowalski Holdings", "Boisvert et fils", "Acme Inc".
+ORG_DESIGNATOR = (
+    r"(?:inc|ltd|ltee|ltée|llc|corp|co|cie|enr|group|groupe|holdings|services|solutions|"
+    r"consulting|enterprises|entreprises|industries|company|compagnie|associates|associés|"
+    r"partners|labs?|studios?|(?:and|&) sons?|et fils)"
+)
+# "Dev Patel, Kowalski Holdings": a signature, a full name then a comma and a business name. The
+# designator tells which side is the business, so "Prairie Robotics, 25 people" stays no name.
+SIGNATURE_NAME_RE = re.compile(
+    r"^\s*(?i:" + _GREETING + r")(?P<name>" + _CAP + r"(?:[ \t]+" + _CAP + r"){1,2}),[ \t]*"
+    r"(?=(?:[A-ZÀ-Ý][\w&'.-]*[ \t]+){1,4}(?i:" + ORG_DESIGNATOR + r")(?![\w]))"
 )
 # What follows a caller's name: "here", "speaking", "à l'appareil", "au téléphone".
 _ON_THE_LINE = (
@@ -98,6 +113,11 @@ _ORG_STOPS = {
     "which", "looking", "cherche", "want", "but", "mais",
 }  # fmt: skip
 _PROGRAM_REFERENCES = ("swpp", "bher", "pspe", "traes")
+# "Hartley and Sons", "Boisvert et fils", "Roy & associés": the connector belongs to the name.
+FAMILY_SUFFIX = (
+    r"(?:and|et|&)\s+(?:sons?|fils|filles|daughters?|associates|associ[eé]s|cie|co)\b\.?"
+)
+_FAMILY_SUFFIX_RE = re.compile(r"(?i)" + FAMILY_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -194,6 +214,8 @@ def _lower_case_ok(text: str, end: int, stop: str | None, cue: str) -> bool:
     """Say whether a lower-case name is delimited well enough to trust after this kind of cue."""
     if cue == "explicit":
         return True
+    if cue == "capitalised":
+        return False
     if cue == "loose":
         return stop in _LOOSE_END
     after = text[end:].lstrip()
@@ -207,8 +229,10 @@ def find_person_name(text: str) -> Found | None:
         (HERE_NAME_RE, "explicit"),
         (EXPLICIT_NAME_RE, "explicit"),
         (WEAK_NAME_RE, "weak"),
+        (SPOKEN_NAME_RE, "capitalised"),
         (LOOSE_NAME_RE, "loose"),
         (FROM_NAME_RE, "explicit"),
+        (SIGNATURE_NAME_RE, "explicit"),
     )
     for pattern, cue in patterns:
         for m in pattern.finditer(text):
@@ -238,7 +262,17 @@ def find_org_after_name(text: str, name: Found) -> Found | None:
         return None
     words: list[str] = []
     rest = text[m.end() :]
+    skip_to = 0
     for w in re.finditer(r"\S+", rest):
+        if w.start() < skip_to:
+            continue
+        suffix = _FAMILY_SUFFIX_RE.match(rest, w.start()) if words else None
+        if suffix and len(words) < 5:
+            words.append(rest[w.start() : suffix.end()].rstrip("."))
+            skip_to = suffix.end()
+            if rest[skip_to : skip_to + 1] not in {"", " ", "\t"}:
+                break  # "Acme and co, 5 staff": punctuation ends the name
+            continue
         token = w.group(0)
         bare = token.rstrip(",;:!?()")
         bare = bare[:-1] if bare.endswith(".") and w.end() in {len(rest)} | _spaces(rest) else bare

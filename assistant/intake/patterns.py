@@ -28,8 +28,18 @@ ABOUT = (
     r"pas loin de|quasiment)\s+"
 )
 GAP = r"(?:(?!\d)(?!people|employees|staff|employes|personnes|and |et |or |ou )[a-z'-]+\s+){0,3}?"
+# "2-3 students", "2 or 3 interns", "deux à trois stagiaires": a range counts as its lower bound
+# (the validator reads the first number), as "prob 2, maybe 3" does.
+RANGE_HEAD = r"(?:" + NUMBER_FRAGMENT + r")\s*(?:-|\u2013|/|to|or|ou|a)\s*"
 STUDENTS_RE = re.compile(
-    r"(?<![\w$.,])(?P<n>" + NUMBER_FRAGMENT + r")\s+" + GAP + STUDENT_NOUN + r"(?![\w])"
+    r"(?<![\w$.,])(?:"
+    + RANGE_HEAD
+    + r")?(?P<n>"
+    + NUMBER_FRAGMENT
+    + r")\s+"
+    + GAP
+    + STUDENT_NOUN
+    + r"(?![\w])"
 )
 SIZE_RE = re.compile(
     r"(?<![\w$.,])(?P<n>\d[\d,]*\+?|"
@@ -153,7 +163,8 @@ ORG_RE = re.compile(
     r"(?i:\bde la|\bde l'|\bdu|\bfrom the|\bfrom|\bat|\bwith|\bchez|\bfor|\bpour|\bof|\brepresenting|\bwork (?:at|for)|"
     r"\bcompany(?: is| called)?|\borganization(?: is| called)?|\bentreprise|\bde la part de|\bde|"
     r"\bwe'?re|\bwe are|\bnous sommes|\bl'entreprise)\s+"
-    r"(?P<org>[A-ZÀ-Ý][\w&'.-]*(?:\s+(?:[A-ZÀ-Ý0-9&][\w&'.-]*|of|and|de|du|des|la|le|et|&|"
+    r"(?P<org>[A-ZÀ-Ý][\w&'.-]*(?:\s+(?:(?i:(?:and|et|&)\s+(?:sons?|fils|filles|daughters?|"
+    r"associates|associ[eé]s|cie|co))|[A-ZÀ-Ý0-9&][\w&'.-]*|of|and|de|du|des|la|le|et|&|"
     r"inc\.?|ltd\.?|ltee|ltée|llc|corp\.?)(?![\w]))*)"
 )
 _SPELLED_EMAIL = re.compile(
@@ -172,6 +183,24 @@ def spelled_email(text: str) -> str:
         return dots.sub(".", m.group("user")) + "@" + dots.sub(".", m.group("host"))
 
     return _SPELLED_EMAIL.sub(join, text)
+
+
+# "annesophie.bc @ hotmail.com": spaces typed around the at sign.
+_SPACED_EMAIL = re.compile(
+    r"(?<![\w.@])(?P<user>[\w.+'-]+)(?:\s+@\s*|\s*@\s+)(?P<host>[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})(?![\w.-])"
+)
+_EMAIL_CUE = re.compile(r"(?i)(?:e-?mail|courriel|mail)\b[^@\n]{0,20}$")
+
+
+def spaced_email(text: str, *, asked: bool) -> str:
+    """Close up an email address typed with spaces around "@", when asked or after "email"."""
+
+    def join(m: re.Match[str]) -> str:
+        if asked or _EMAIL_CUE.search(text[: m.start()]):
+            return m.group("user") + "@" + m.group("host")
+        return m.group(0)
+
+    return _SPACED_EMAIL.sub(join, text)
 
 
 EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)*")

@@ -115,6 +115,16 @@ _MAY_AS_MONTH = (
     r"(?<=end )|(?<=before )|(?<=after ))may"
     r"(?! (?:be|have|not|i|we|you|they|he|she|it|need|want|also|still|well|just|only)(?![\w]))"
 )
+# "sept", "sep", "dec" and "mar" are months before a year ("sept 2027") or after a time word
+# ("starting sept", "en sept"), unless a unit follows ("en sept jours" is seven days).
+_SHORT_AS_MONTH = (
+    r"(?:sept|sep|dec|mar)(?=\.? \d{4}(?![\w]))"
+    r"|(?:(?<=in )|(?<=starting )|(?<=from )|(?<=until )|(?<=till )|(?<=by )|(?<=early )|"
+    r"(?<=late )|(?<=mid-)|(?<=mid )|(?<=next )|(?<=this )|(?<=en )|(?<=des )|(?<=debut )|"
+    r"(?<=fin )|(?<=mi-))(?:sept|sep|dec)"
+    r"(?!\.?\s*(?:ans?|annees?|mois|jours?|semaines?|heures?|fois|personnes|employes|"
+    r"etudiante?s?|stagiaires?|students?|people|days|weeks|months|years)(?![\w]))"
+)
 # "ete" (été) is also "been" in French and "fall" a verb: they need a determiner or a year.
 _AMBIGUOUS_SEASONS = {"ete", "fall"}
 _NEXT = r"(?:next|the coming|this coming|upcoming|prochain(?:e)?|l'an prochain)"
@@ -133,8 +143,14 @@ TERM_SPAN = re.compile(
     r"(?:\s+(?:of\s+|de\s+)?(?P<syear>\d{4}))?(?:\s+(?P<post>prochain(?:e)?|next year))?"
     r"|(?:(?P<mmod>" + _NEXT + r"|" + _THIS + r")\s+)?"
     r"(?:(?:in|en|de|d'|starting|start of|debut|au mois de)\s*)?"
-    r"(?P<month>" + _month_alt + r"|may(?= \d{4})|" + _MAY_AS_MONTH + r"|mai)"
-    r"(?:\s+(?P<myear>\d{4}))?(?:\s+(?P<mpost>prochain|next year))?"
+    r"(?P<month>"
+    + _month_alt
+    + r"|may(?= \d{4})|"
+    + _MAY_AS_MONTH
+    + r"|"
+    + _SHORT_AS_MONTH
+    + r"|mai)"
+    r"(?:\.?\s+(?P<myear>\d{4}))?(?:\s+(?P<mpost>prochain|next year))?"
     r"|(?P<newyear>(?:after|past|apres|passe) (?:the |le |le jour de l')?(?:new year'?s?|nouvel an|jour de l'an|"
     r"holidays|fetes|temps des fetes)|in the new year|early in the new year)"
     r"|(?P<nextmonth>next month|le mois prochain|the following month|le mois suivant)"

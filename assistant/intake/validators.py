@@ -235,6 +235,9 @@ def validate_wil_type(raw: object, ctx: ParseContext) -> str:
         gz.fold(text_of(raw)),
     ):
         found = "apprenticeship"
+    # Asked what kind, "research with a prof" / "de la recherche" is applied research.
+    if not found and re.search(r"(?<![\w])(?:research|recherche)(?![\w])", gz.fold(text_of(raw))):
+        found = "applied_research"
     if not found:
         raise InvalidValue("not a kind of work-integrated learning")
     return found
@@ -272,6 +275,8 @@ def validate_students_count(raw: object, ctx: ParseContext) -> int:
     """Return how many students, a whole number from 1 to 50 ("an apprentice" -> 1)."""
     if isinstance(raw, str) and re.search(
         r"^(?:a|an|one|un|une|single|just one|only one|juste un|un seul|une seule)\s+"
+        # "a couple of students", "une dizaine de stagiaires": the article starts a quantity.
+        r"(?!(?:couple|pair|dozen|few|handful|douzaine|dizaine|quinzaine|vingtaine|trentaine)\b)"
         r"(?:[\w-]+\s+){0,2}?" + pat.PERSON_NOUN + r"(?![\w])",
         gz.fold(raw).strip(),
     ):

@@ -21,7 +21,7 @@ INSTITUTIONS: Table = {
         r"mount royal(?: university| college)?",
         r"(?:universite )?mont[- ]royal",
         r"universite mount royal",
-        r"mt\.? royal",
+        r"mt\.? ?royal",
         r"mru",
     ),
     "sait": (r"sait(?: polytechnic)?", r"southern alberta institute of technology"),
@@ -78,7 +78,7 @@ PROGRAM_AREAS: Table = {
         r"cybersecurite",
     ),
     "business": (
-        r"business(?: administration)?",
+        r"business(?: admin(?:istration)?)?",
         r"bba",
         r"commerce",
         r"accounting",
@@ -222,6 +222,7 @@ PROGRAM_NAMES: dict[str, str] = {
 RESIDENCY: Table = {
     "international_student": (
         r"international students?",
+        r"int'?l students?",
         r"study permit",
         r"etudiante?s? (?:international|etranger)e?s?",
         r"permis d'etudes?",
@@ -247,7 +248,8 @@ RESIDENCY: Table = {
         r"(?:canadian )?citizen(?:ship)?",
         r"citoyen(?:ne)?(?: canadien(?:ne)?)?",
         r"born (?:here|in canada)",
-        r"ne(?:e)? (?:ici|au canada)",
+        r"ne(?:e)? (?:ici|icitte|icit|au canada)",
+        r"born and raised (?:here|in canada)",
     ),
     "other": (r"work permit", r"permis de travail"),
 }

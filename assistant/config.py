@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import time
+from datetime import date, time, timedelta
 from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated, Literal
@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     business_days: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"]
     )
+    # Closed days: Alberta's holidays (none = only WIL_CLOSED_DATES), closures such as
+    # 2026-12-24,2026-12-31 or a range 2026-12-24..2027-01-01.
+    holiday_calendar: Literal["alberta", "none"] = "alberta"
+    truth_and_reconciliation_day: bool = True
+    closed_dates: Annotated[list[date], NoDecode] = Field(default_factory=list)
     secretariat_email: str | None = None
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)
@@ -90,6 +95,13 @@ class Settings(BaseSettings):
         if bad:
             raise ValueError(f"unknown day(s) {bad}; use mon,tue,...,sun")
         return days
+
+    @field_validator("closed_dates", mode="before")
+    @classmethod
+    def _parse_dates(cls, value: object) -> object:
+        if isinstance(value, str):
+            return _parse_dates(value)
+        return value
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -197,6 +209,30 @@ def _parse_hours(value: str) -> tuple[time, time]:
         return time.fromisoformat(start_s.strip()), time.fromisoformat(end_s.strip())
     except ValueError as exc:
         raise ValueError("use HH:MM-HH:MM, e.g. 09:00-17:00") from exc
+
+
+MAX_CLOSURE_DAYS = 366
+
+
+def _parse_dates(value: str) -> list[date]:
+    """Parse `2026-12-24,2026-12-31` or ranges `2026-12-24..2027-01-01` into sorted dates."""
+    days: set[date] = set()
+    for part in (p.strip() for p in value.split(",")):
+        if not part:
+            continue
+        first_s, _, last_s = part.partition("..")
+        try:
+            first = date.fromisoformat(first_s.strip())
+            last = date.fromisoformat(last_s.strip()) if last_s else first
+        except ValueError:
+            raise ValueError(
+                f"{part!r} is not a date; use YYYY-MM-DD (e.g. 2026-12-24) "
+                "or a range YYYY-MM-DD..YYYY-MM-DD, separated by commas"
+            ) from None
+        if last < first or (last - first).days >= MAX_CLOSURE_DAYS:
+            raise ValueError(f"{part!r}: a range must go forward and span at most a year")
+        days.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+    return sorted(days)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -197,6 +197,40 @@ class RedisRateLimiter:
         self._redis.close()
 
 
+# What a person is told when a limit refuses them, in their language ({wait}: `wait_in_words`).
+LIMIT_TEXTS: dict[str, dict[str, str]] = {
+    "conversations": {
+        "en": "Too many new conversations from your network. Please try again in {wait}.",
+        "fr": (
+            "Trop de nouvelles conversations ont été ouvertes depuis votre réseau. "
+            "Veuillez réessayer dans {wait}."
+        ),
+    },
+    "messages": {
+        "en": "You are sending messages too quickly. Please wait {wait} and try again.",
+        "fr": (
+            "Vous envoyez des messages trop rapidement. Veuillez patienter {wait}, puis réessayer."
+        ),
+    },
+}
+
+
+def wait_in_words(seconds: int, locale: str = "en") -> str:
+    """Return a wait for people: "1 second", "45 seconds", "5 minutes" / "1 seconde", "5 minutes"."""
+    french = locale.startswith("fr")
+    if seconds < 90:
+        unit = "seconde" if french else "second"
+        return f"{seconds} {unit}{'s' if seconds != 1 else ''}"
+    return f"{-(-seconds // 60)} minutes"
+
+
+def limit_text(kind: str, decision: Decision, locale: str = "en") -> str:
+    """Return the sentence explaining a refusal of `kind` ("conversations", "messages")."""
+    texts = LIMIT_TEXTS[kind]
+    lang = "fr" if locale.startswith("fr") else "en"
+    return texts[lang].format(wait=wait_in_words(decision.retry_after, lang))
+
+
 def make_rate_limiter(redis_url: str | None) -> RateLimiter:
     """Return a Redis limiter when a Redis URL is configured, otherwise an in-process one."""
     if redis_url:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -19,10 +22,13 @@ from assistant.engine import Citation, Turn
 from assistant.runtime import Runtime, build_runtime
 from channels.cli import app as cli_app
 from channels.web.app import create_app
+from tests.conftest import REPO_ROOT
 from tests.fake_telegram import free_port
 
 
-def run_chat(*args: str, stdin: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+def run_chat(
+    *args: str, stdin: str, timeout: float = 90, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "from channels.cli import main; main()", "chat", *args],
         input=stdin,
@@ -30,7 +36,17 @@ def run_chat(*args: str, stdin: str, timeout: float = 90) -> subprocess.Complete
         text=True,
         timeout=timeout,
         check=False,
+        env={**os.environ, **(env or {})},
     )
+
+
+def small_knowledge(tmp_path: Path) -> dict[str, str]:
+    """Return the environment pointing chat at two real pages (the full set takes a minute to index)."""
+    knowledge = tmp_path / "knowledge"
+    for page in ("en/playbook/funding.md", "fr/playbook/funding.md"):
+        (knowledge / page).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO_ROOT / "knowledge" / page, knowledge / page)
+    return {"WIL_KNOWLEDGE_DIR": str(knowledge)}
 
 
 class ScriptedAssistant:
@@ -89,6 +105,8 @@ def test_piped_questions_get_answers_in_process_and_the_command_exits_at_eof(
         "--data-dir",
         str(tmp_path / "data"),
         stdin="Bonjour\n\nQu'est-ce qu'un stage coop?\n",
+        env=small_knowledge(tmp_path),
+        timeout=240,
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -119,6 +137,35 @@ def test_chat_against_a_running_server_shows_numbered_sources_and_suggestions(
 
     with rt.db.session() as s:
         assert [c.channel for c in s.scalars(select(Conversation))] == ["cli"]
+
+
+TRANSCRIPT_LINE = re.compile(r"^(assistant: |  \[\d+\] |  suggestions: )")
+
+
+@pytest.mark.slow
+def test_chat_on_an_empty_data_dir_indexes_the_knowledge_and_answers_with_a_source(
+    tmp_path: Path,
+) -> None:
+    env = small_knowledge(tmp_path)
+    data = str(tmp_path / "data")
+    question = "How much does the SWPP wage subsidy pay?\n"
+    done = run_chat("--data-dir", data, stdin=question, env=env, timeout=240)
+    assert done.returncode == 0, done.stderr
+    # stdout is the transcript only: no notes, progress or log lines a script would have to skip.
+    lines = done.stdout.splitlines()
+    assert lines and all(TRANSCRIPT_LINE.match(line) for line in lines), done.stdout
+    reply = [line for line in lines if line.startswith("assistant: ")][1]
+    assert "5,000" in reply and "[1]" in reply
+    assert any(line.startswith("  [1] Funding to host WIL students") for line in lines)
+    err = done.stderr.splitlines()
+    assert err[0] == "indexing the default knowledge (first run, about 30 s)..."
+    assert "no knowledge index yet" not in done.stderr
+    assert not [line for line in err if " INFO " in line or " DEBUG " in line], done.stderr
+    # The next run finds the index: nothing is indexed again and stderr stays empty.
+    again = run_chat("--data-dir", data, stdin=question, env=env)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr == ""
+    assert "  [1] Funding to host WIL students" in again.stdout
 
 
 def test_unreachable_server_is_a_one_line_error() -> None:

@@ -12,12 +12,35 @@ from typing import Annotated, Any, Protocol, TextIO
 import httpx
 import typer
 
-from channels.cli.common import settings_or_exit
+from channels.cli.common import ensure_index, settings_or_exit
 
 logger = logging.getLogger(__name__)
 
 QUIT_WORDS = {"quit", "exit", ":q", "/quit", "/exit"}
 HTTP_TIMEOUT_S = 120.0
+FIRST_RUN = "indexing the default knowledge (first run, about 30 s)..."
+# Libraries that narrate at INFO (or DEBUG) even when the command is quiet.
+NOISY_LOGGERS = ("alembic", "httpx", "httpcore", "bm25s", "chromadb", "sentence_transformers")
+
+
+def quiet_logs(verbose: bool) -> None:
+    """Send logs to stderr at WARNING (INFO with --verbose), so stdout holds only the transcript.
+
+    The console handlers filter too: some libraries (bm25s) set their own loggers to DEBUG.
+    """
+    level = logging.INFO if verbose else logging.WARNING
+    root = logging.getLogger()
+    consoles = [h for h in root.handlers if type(h) is logging.StreamHandler]
+    if not root.handlers:
+        logging.basicConfig(stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+        consoles = list(root.handlers)
+    for handler in consoles:
+        if getattr(handler, "stream", None) is sys.stdout:
+            handler.setStream(sys.stderr)
+        handler.setLevel(level)
+    root.setLevel(level)
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 class ChatSession(Protocol):
@@ -62,6 +85,11 @@ class LocalSession:
         self.runner = asyncio.Runner()
         self.conversation_id = ""
         self.last_id = 0
+        try:
+            # Like `serve`: a fresh data dir gets the default knowledge (stdout stays the transcript).
+            ensure_index(self.settings, self.runtime.retriever, announce=FIRST_RUN, err=True)
+        except Exception as exc:
+            logger.warning("could not index the knowledge: %s", exc, exc_info=True)
         if not (index_info(self.runtime.retriever) or {}).get("chunks"):
             typer.echo(
                 "note: no knowledge index yet (run `wil-assistant ingest`); answers will decline.",
@@ -192,8 +220,16 @@ def chat(
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="Overrides WIL_DATA_DIR (in-process mode).")
     ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also show INFO logs (on stderr).")
+    ] = False,
 ) -> None:
-    """Chat with the assistant; reads stdin line by line when it is not a terminal (for scripts)."""
+    """Chat with the assistant; reads stdin line by line when it is not a terminal (for scripts).
+
+    In process, a data dir without a knowledge index gets the default knowledge first (as with
+    `serve`). Only the conversation goes to stdout; notes, errors and logs go to stderr.
+    """
+    quiet_logs(verbose)
     if locale is not None and locale not in ("en", "fr"):
         typer.echo("error: --locale must be en or fr", err=True)
         raise typer.Exit(2)

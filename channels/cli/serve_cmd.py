@@ -10,30 +10,9 @@ from typing import Annotated, Any
 import typer
 
 from assistant.config import Settings
-from channels.cli.common import settings_or_exit
+from channels.cli.common import ensure_index, settings_or_exit
 
 logger = logging.getLogger(__name__)
-
-
-def ensure_index(settings: Settings) -> None:
-    """Ingest the default knowledge when the data dir has no index yet."""
-    try:
-        retrieval = importlib.import_module("assistant.retrieval")
-    except ModuleNotFoundError:
-        logger.warning("retrieval not available in this build; skipping ingestion")
-        return
-    from assistant.runtime import build_retriever, index_info
-
-    retriever = build_retriever(settings)
-    info = index_info(retriever) or {}
-    if info.get("chunks"):
-        logger.info("knowledge index ready (%s chunks)", info["chunks"])
-        return
-    typer.echo("No knowledge index yet: ingesting the default knowledge (first run only)...")
-    summary = retrieval.ingest(retriever.index, [settings.knowledge_path])
-    typer.echo(
-        f"Indexed {summary.files} files, {summary.chunks_added} chunks in {summary.seconds:.0f} s."
-    )
 
 
 def _startup_hooks(settings: Settings) -> list[Any]:

@@ -3,7 +3,8 @@
 Limits (settings, 0 disables): new conversations per client address per hour
 (`WIL_RATE_CONVERSATIONS_PER_HOUR`) and messages per conversation per minute
 (`WIL_RATE_MESSAGES_PER_MINUTE`). The client address is the connection's peer; `X-Forwarded-For`
-is believed only when that peer is one of `WIL_TRUSTED_PROXIES`.
+is believed only when that peer is one of `WIL_TRUSTED_PROXIES`. The 429's `detail` is a sentence
+for the person, in the conversation's language (else the one `Accept-Language` prefers).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from assistant.conversations import authorize
-from assistant.ratelimit import Decision, RateLimiter, make_rate_limiter
+from assistant.ratelimit import Decision, RateLimiter, limit_text, make_rate_limiter
 from assistant.runtime import Runtime
 from channels.web.deps import RuntimeDep, TokenDep
 
@@ -86,11 +87,40 @@ def address_key(host: str) -> str:
     return str(address)
 
 
-def _in_words(seconds: int) -> str:
-    if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    minutes = -(-seconds // 60)
-    return f"{minutes} minutes"
+def preferred_locale(accept_language: str | None) -> str | None:
+    """Return "fr" or "en", whichever the `Accept-Language` header ranks first; None for neither.
+
+    `fr-CA;q=0.9, en;q=0.8` is French; `de, en;q=0.5, fr;q=0.4` is English (q=0 means "not").
+    """
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, *params = [p.strip() for p in part.split(";")]
+        lang = tag.lower().split("-", 1)[0]
+        if lang not in ("en", "fr"):
+            continue
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            ranked.append((-quality, position, lang))
+    return min(ranked)[2] if ranked else None
+
+
+async def requested_locale(request: Request) -> str | None:
+    """Return the `locale` a new conversation asks for in its JSON body, if any (never fails)."""
+    if "json" not in request.headers.get("content-type", ""):
+        return None
+    try:
+        body = await request.json()  # already read and cached by FastAPI for the endpoint
+    except ValueError:
+        return None
+    locale = body.get("locale") if isinstance(body, dict) else None
+    return locale if locale in ("en", "fr") else None
 
 
 def too_many(decision: Decision, detail: str) -> HTTPException:
@@ -100,37 +130,42 @@ def too_many(decision: Decision, detail: str) -> HTTPException:
     )
 
 
-def limit_new_conversations(request: Request, runtime: RuntimeDep) -> None:
-    """Refuse (429) a new conversation when the client's address started too many this hour."""
+def limit_new_conversations(
+    request: Request,
+    runtime: RuntimeDep,
+    locale: Annotated[str | None, Depends(requested_locale)],
+) -> None:
+    """Refuse (429) a new conversation when the client's address started too many this hour.
+
+    The answer is in the language the conversation would have had: the body's `locale`, else
+    the one `Accept-Language` prefers.
+    """
     limit = runtime.settings.rate_conversations_per_hour
     if not limit:
         return
     ip = client_ip(request, runtime.settings.trusted_proxies)
     decision = rate_limiter(runtime).hit(f"conv-ip:{address_key(ip)}", limit, HOUR_S)
     if not decision.allowed:
-        raise too_many(
-            decision,
-            "Too many new conversations from your network. "
-            f"Please try again in {_in_words(decision.retry_after)}.",
-        )
+        lang = locale or preferred_locale(request.headers.get("accept-language")) or "en"
+        raise too_many(decision, limit_text("conversations", decision, lang))
 
 
-def limit_messages(conversation_id: str, runtime: RuntimeDep, token: TokenDep) -> None:
+def limit_messages(
+    conversation_id: str, request: Request, runtime: RuntimeDep, token: TokenDep
+) -> None:
     """Refuse (429) a message when its conversation sent too many this minute.
 
     Only requests carrying the conversation's token count, so nobody else can use up its budget.
+    The answer is in the conversation's language.
     """
     limit = runtime.settings.rate_messages_per_minute
     if not limit:
         return
-    authorize(runtime.db, conversation_id, token)
+    conv = authorize(runtime.db, conversation_id, token)
     decision = rate_limiter(runtime).hit(f"msg-conv:{conversation_id}", limit, MINUTE_S)
     if not decision.allowed:
-        raise too_many(
-            decision,
-            "You are sending messages too quickly. "
-            f"Please wait {_in_words(decision.retry_after)} and try again.",
-        )
+        lang = conv.locale or preferred_locale(request.headers.get("accept-language")) or "en"
+        raise too_many(decision, limit_text("messages", decision, lang))
 
 
 NewConversationLimit = Annotated[None, Depends(limit_new_conversations)]

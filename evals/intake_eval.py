@@ -269,10 +269,10 @@ def format_report(report: dict[str, Any]) -> str:
     titles = {
         "in_sample": "IN-SAMPLE (rules tuned on these; gates the build)",
         "heldout": "HELD-OUT (fresh phrasings, since used to guide fixes; information only)",
-        "fresh": "FRESH HELD-OUT (written after the fixes, never tuned on; information only)",
-        "fresh2": "FRESH 2 HELD-OUT (second never-tuned batch; information only)",
-        "fresh3": "FRESH 3 HELD-OUT (blind-written phone-style batch, never tuned on; information only)",
-        "fresh4": "FRESH 4 HELD-OUT (second blind-written phone-style batch, never tuned on; information only)",
+        "fresh": "FRESH HELD-OUT (written after the fixes, tuned on since; information only)",
+        "fresh2": "FRESH 2 HELD-OUT (second fresh batch, tuned on since; information only)",
+        "fresh3": "FRESH 3 HELD-OUT (blind-written phone-style batch, tuned on since; information only)",
+        "fresh4": "FRESH 4 HELD-OUT (second blind-written phone-style batch, tuned on since; information only)",
         "fresh5": "FRESH 5 HELD-OUT (third blind-written phone-style batch, scored before tuning; information only)",
     }
     parts = [

@@ -220,3 +220,30 @@ def test_a_field_already_given_is_never_asked_again() -> None:
     assert done.state.status == "submitted"
     assert done.state.fields["industry"] == "construction"
     assert done.state.fields["contact_email"] == "sam@rockyviewhvac.ca"
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("i'm tired", "en"),
+        ("I'm so confused", "en"),
+        ("je suis perdue", "fr"),
+        ("je suis un peu fatiguée", "fr"),
+        ("ok", "en"),
+    ],
+)
+def test_how_a_person_feels_is_neither_their_name_nor_their_business(
+    text: str, locale: str
+) -> None:
+    """Asked for the organization, "i'm tired" once gave Contact "Tired", Organization "I'm"."""
+    got = employer(text, asking="organization_name", locale=locale)
+    assert "organization_name" not in got
+    assert "contact_name" not in got
+    assert "contact_name" not in employer(text, asking="contact_name", locale=locale)
+
+
+def test_a_real_business_and_name_still_go_through_after_the_guard() -> None:
+    assert employer("I'm Dana from Prairie Robotics")["contact_name"] == "Dana"
+    assert employer("we're called Well Done Catering", asking="organization_name") == {
+        "organization_name": "Well Done Catering"
+    }

@@ -97,6 +97,17 @@ NOT_A_NAME = {
     "tu", "il", "elle", "nous", "vous", "ils", "elles", "here's", "heres", "there", "theres",
     "there's", "thats", "that's", "visa", "citizen", "citoyen", "citoyenne", "resident",
 }  # fmt: skip
+# How a person feels or where they are, never who they are: "i'm tired", "je suis perdue".
+STATE_WORDS = {
+    "tired", "exhausted", "busy", "confused", "lost", "stuck", "fine", "good", "great", "well",
+    "back", "late", "away", "sick", "bored", "frustrated", "annoyed", "overwhelmed", "stressed",
+    "worried", "nervous", "excited", "curious", "kidding", "joking", "afraid", "scared", "hungry",
+    "fatigue", "fatiguee", "epuise", "epuisee", "occupe", "occupee", "perdu", "perdue", "confus",
+    "confuse", "tanne", "tannee", "presse", "pressee", "malade", "stresse", "stressee",
+    "inquiet", "inquiete", "curieux", "curieuse", "decu", "decue", "fache", "fachee", "pret",
+    "prete", "libre", "dispo", "disponible", "mele", "melee", "ecoeure", "ecoeuree",
+}  # fmt: skip
+NOT_A_NAME |= STATE_WORDS
 # A lower-case name after a weak cue must be followed by one of these (or punctuation, or the end);
 # after a loose cue, by one of the introducing words only.
 _WEAK_END = {"from", "de", "here", "ici", "and", "et", "with", "chez", "at", "speaking"}

@@ -10,7 +10,7 @@ from assistant.intake import gazetteers as gz
 from assistant.intake import patterns as pat
 from assistant.intake.cues import parse_yes_no
 from assistant.intake.fuzzy import correct, fuzzy_lookup
-from assistant.intake.names import person_name_like
+from assistant.intake.names import NOT_A_NAME, person_name_like
 from assistant.intake.numbers import numbers_in, parse_number
 from assistant.intake.terms import is_valid_term, parse_term
 from assistant.intake.validators_base import (
@@ -93,6 +93,23 @@ def validate_person_name(raw: object, ctx: ParseContext) -> str:
     return title_words(text)
 
 
+_BE = {
+    "am",
+    "suis",
+    "sommes",
+    "feel",
+    "feeling",
+    "sens",
+    "me",
+    "so",
+    "tres",
+    "too",
+    "trop",
+    "un",
+    "peu",
+}
+
+
 def validate_organization_name(raw: object, ctx: ParseContext) -> str:
     """Return the organization's name, trimmed of lead-ins ("it's called", "c'est")."""
     text = clean_phrase(
@@ -103,6 +120,8 @@ def validate_organization_name(raw: object, ctx: ParseContext) -> str:
     )
     if len(text) < 2 or len(text) > 120 or "@" in text or not re.search(r"[^\W\d_]", text):
         raise InvalidValue("not an organization name")
+    if all(gz.fold(w).strip("'.,!?-") in NOT_A_NAME | _BE for w in text.split()):
+        raise InvalidValue("not an organization name")  # "I'm", "ok", "je suis perdue"
     return title_words(text) if text.islower() else capitalise(text)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import re
 from datetime import date, time, timedelta
+from importlib import resources
 from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated, Literal
@@ -15,6 +17,26 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from assistant.errors import ConfigError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@functools.lru_cache(maxsize=16)
+def load_zone(name: str) -> ZoneInfo:
+    """Return the time zone `name` from the pinned `tzdata` package, else from the system.
+
+    Python's zoneinfo prefers the operating system's copy, which can be years older than the
+    pinned package: Alberta's 2026 change to America/Edmonton is in tzdata 2026f but not in the
+    2025 data of some distributions, which put the server's "reply at 9:00" an hour away from
+    what browsers show. The package is the same on every install, so it wins.
+    """
+    parts = name.split("/")
+    if name and ".." not in parts and all(re.fullmatch(r"[\w+-]+", p) for p in parts):
+        try:
+            ref = resources.files("tzdata.zoneinfo").joinpath(*parts)
+            with ref.open("rb") as fh:
+                return ZoneInfo.from_file(fh, key=name)
+        except (ModuleNotFoundError, OSError, ValueError):
+            pass
+    return ZoneInfo(name)
 
 
 class Settings(BaseSettings):
@@ -115,7 +137,7 @@ class Settings(BaseSettings):
     @classmethod
     def _check_tz(cls, value: str) -> str:
         try:
-            ZoneInfo(value)
+            load_zone(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
@@ -196,7 +218,7 @@ class Settings(BaseSettings):
 
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        return load_zone(self.timezone)
 
     @property
     def opening_hours(self) -> tuple[time, time]:

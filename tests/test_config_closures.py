@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +49,15 @@ def test_the_holiday_calendar_can_be_turned_off_but_not_misspelt(
     monkeypatch.setenv("WIL_HOLIDAY_CALENDAR", "quebec")
     with pytest.raises(ConfigError, match="WIL_HOLIDAY_CALENDAR"):
         load_settings()
+
+
+def test_calgary_time_comes_from_the_pinned_time_zone_data(tmp_path: Path) -> None:
+    """The server and the browser must agree on Calgary's clock.
+
+    tzdata 2026f (the pinned package) has America/Edmonton on UTC-6 in November 2026; some
+    distributions still ship 2025 data with UTC-7, which put the server's "a liaison will reply
+    at 9:00" an hour away from the times the console and widget show.
+    """
+    tz = load_settings(data_dir=tmp_path, env="test").tz
+    assert datetime(2026, 11, 23, 12, tzinfo=tz).utcoffset() == timedelta(hours=-6)
+    assert datetime(2025, 12, 1, 12, tzinfo=tz).utcoffset() == timedelta(hours=-7)

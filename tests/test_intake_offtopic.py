@@ -110,3 +110,34 @@ def test_a_capitalised_connector_stays_in_the_organization_name() -> None:
     assert step.state.asking == "organization_name"
     step = continue_intake(step.state, "Garage Chez Bob", locale="fr", today=TODAY)
     assert step.state.fields["organization_name"] == "Garage Chez Bob"
+
+
+@pytest.mark.parametrize(
+    ("text", "asking", "locale", "field", "value"),
+    [
+        ("hybride", "role_title", "fr", "work_arrangement", "hybrid"),
+        ("en télétravail", "role_title", "fr", "work_arrangement", "remote"),
+        ("remote", "role_title", "en", "work_arrangement", "remote"),
+        ("co-op", "organization_name", "en", "wil_type", "co_op"),
+    ],
+)
+def test_another_fields_answer_is_not_taken_as_free_text(
+    text: str, asking: str, locale: str, field: str, value: str
+) -> None:
+    """Asked for the role, "hybride" was stored as the job title "Hybride"."""
+    got = extract_fields("employer", text, asking=asking, today=TODAY, locale=locale)
+    assert got.values == {field: value}
+    assert asking in got.errors  # so the question is asked again
+
+
+@pytest.mark.parametrize(
+    ("text", "asking"),
+    [
+        ("Junior developer", "role_title"),
+        ("Intern", "role_title"),
+        ("Hybrid Solutions Inc", "organization_name"),
+        ("The Remote Company", "organization_name"),
+    ],
+)
+def test_free_text_that_merely_contains_such_words_is_kept(text: str, asking: str) -> None:
+    assert found("employer", text, asking)[asking] == text

@@ -367,6 +367,30 @@ def _answer_asked(w: _Work, spec: FieldSpec, correcting: bool) -> None:
             w.put("role_title", rest, None, quiet=True)  # a job title answers the role instead
 
 
+# Vocabularies whose phrases alone never make a business name or a description; a role title
+# may be "Intern" or "Co-op student", so WIL types do not count against it.
+_NEVER_FREE_TEXT = (gz.WORK_ARRANGEMENTS, gz.WIL_TYPES, gz.RESIDENCY, gz.ENROLLMENT)
+_NEVER_A_ROLE = (gz.WORK_ARRANGEMENTS, gz.RESIDENCY, gz.ENROLLMENT)
+_FILLER = {
+    "en", "a", "an", "in", "on", "the", "its", "it's", "it", "will", "be", "c'est", "cest", "ce",
+    "sera", "du", "de", "le", "la", "mostly", "fully", "surtout", "plutot", "mode", "mainly",
+}  # fmt: skip
+
+
+def _answers_elsewhere(folded: str, asked: str) -> bool:
+    """Say whether a short answer only gives another field's closed-vocabulary value."""
+    if len(folded.split()) > 4:
+        return False
+    left = list(folded)
+    hits = 0
+    for table in _NEVER_A_ROLE if asked == "role_title" else _NEVER_FREE_TEXT:
+        for hit in gz.find_longest(table, folded):
+            hits += 1
+            left[hit.start : hit.end] = " " * (hit.end - hit.start)
+    rest = re.findall(r"[\w']+", "".join(left))
+    return hits > 0 and all(word in _FILLER for word in rest)
+
+
 def keep_known_names(
     found: Extraction, fields: dict[str, Any], asking: str | None, text: str
 ) -> None:
@@ -401,7 +425,17 @@ def extract_fields(
     # so they only run on it when the person signals a correction.
     if asked is None or not asked.free_text or correcting:
         _rule_gazetteers(work, correcting)
-    if asked is not None:
+    if (
+        asked is not None
+        and asked.free_text
+        and not correcting
+        and _answers_elsewhere(folded, asked.name)
+    ):
+        # "hybride" asked for a role title, "remote" for a business name: the person answered
+        # another question; fill that one and ask again for this one.
+        _rule_gazetteers(work)
+        work.out.errors[asked.name] = "an answer to another question"
+    elif asked is not None:
         _answer_asked(work, asked, correcting)
         # An off-topic answer ("Construction" for a name) may still fill the field it belongs to.
         if asked.free_text and asked.name in work.out.errors and not work.out.values:

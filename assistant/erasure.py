@@ -1,4 +1,5 @@
-"""Erase what a person gave when they ask: messages, intakes, recorded questions and liaison tickets.
+"""Erase what a person gave when they ask: messages, intakes, recorded questions, liaison tickets
+and the link to their chat account (a Telegram chat id).
 
 A ticket that is closed goes entirely (with its internal notes). A ticket still open (waiting for,
 or held by, a liaison) is scrubbed and closed instead of vanishing from the liaison's screen: its
@@ -106,6 +107,9 @@ def delete_personal_data(db: Database, conversation_id: str, *, now: datetime) -
             conv.state = state
             if conv.mode in ("intake", "handoff"):
                 conv.mode = "qa"
+            # The link to the person's chat account (their Telegram chat id) goes too: their next
+            # message there starts a new conversation, and nothing ties this one to them.
+            conv.channel_user_id = None
     deleted = PersonalData(
         intakes=int(getattr(intakes, "rowcount", 0) or 0),
         messages=int(getattr(messages, "rowcount", 0) or 0),

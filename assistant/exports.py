@@ -75,18 +75,29 @@ def delete_intake(db: Database, intake_id: str) -> None:
         s.delete(row)
 
 
+# Spreadsheet apps run a cell that starts with one of these as a formula (CSV injection), also
+# after leading spaces or line breaks; the full-width forms are folded to them by some apps.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    text = str(value)
-    # Spreadsheet apps execute cells that start with these: neutralise (CSV injection).
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, int | float):
+        return str(value)  # a number is no formula (and -5 must stay a number)
+    text = "; ".join(_text(v) for v in value) if isinstance(value, list) else _text(value)
+    # Whatever a person typed (a name, a list of programs...) is neutralised, whatever its type.
+    if text.lstrip(" \u00a0")[:1] in FORMULA_STARTS:
         text = "'" + text
     return text
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def columns_for(kind: str | None) -> tuple[str, ...]:

@@ -24,7 +24,16 @@ def hash_token(token: str) -> str:
 
 def token_matches(token: str, token_hash: str) -> bool:
     """Return True when `token` hashes to `token_hash` (constant-time comparison)."""
-    return hmac.compare_digest(hash_token(token), token_hash)
+    return secrets_equal(hash_token(token), token_hash)
+
+
+def secrets_equal(given: str, expected: str) -> bool:
+    """Compare a secret sent by a client with the expected one in constant time.
+
+    Compared as UTF-8 bytes: `hmac.compare_digest` refuses (TypeError) a str with non-ASCII
+    characters, which any client can put in a header.
+    """
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
 def new_password() -> str:

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import assistant
 from assistant.config import Settings, get_settings
@@ -97,7 +98,39 @@ def create_app(
     app.include_router(handoffs.gaps_router)
     app.include_router(console.router)
     app.add_middleware(console.ConsoleSessionMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+# Sent on every answer unless the route set its own: no MIME sniffing, no referrer to other sites.
+DEFAULT_HEADERS = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"))
+# API answers hold personal data (messages, tickets, intakes): no browser or proxy keeps a copy.
+API_HEADERS = ((b"cache-control", b"no-store"),)
+
+
+class SecurityHeadersMiddleware:
+    """Add the default security headers to every HTTP answer that lacks them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; add missing headers to the response start."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = scope["path"].startswith(("/api/", "/console/api/"))
+        extra = DEFAULT_HEADERS + (API_HEADERS if api else ())
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers.extend((name, value) for name, value in extra if name not in present)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _start_retention(rt: Runtime) -> Any:

@@ -8,7 +8,6 @@ cookie; `ConsoleSessionMiddleware` turns a valid cookie into `request.state.cons
 from __future__ import annotations
 
 import functools
-import hmac
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,7 +25,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant.errors import AuthError, ForbiddenError, NotFoundError
 from assistant.ratelimit import RateLimiter
-from assistant.security import hash_password, hash_token, new_token, verify_password
+from assistant.security import (
+    hash_password,
+    hash_token,
+    new_token,
+    secrets_equal,
+    verify_password,
+)
 from assistant.store.db import Database
 from assistant.store.models import ConsoleSession, Liaison, as_utc
 from assistant.text_input import clean_input_text
@@ -223,7 +228,7 @@ def console_logout(
     if found is None:
         raise AuthError("not signed in")
     session, _ = found
-    if not x_csrf_token or not hmac.compare_digest(x_csrf_token, session.csrf_token):
+    if not x_csrf_token or not secrets_equal(x_csrf_token, session.csrf_token):
         raise ForbiddenError("CSRF token missing or wrong")
     with runtime.db.session() as s:
         s.execute(delete(ConsoleSession).where(ConsoleSession.id_hash == session.id_hash))
@@ -256,13 +261,33 @@ class ConsoleSessionMiddleware:
         session, liaison = found
         if scope["method"] not in SAFE_METHODS:
             sent = headers.get(CSRF_HEADER, "")
-            if not sent or not hmac.compare_digest(sent, session.csrf_token):
+            if not sent or not secrets_equal(sent, session.csrf_token):
                 logger.info("console request refused: CSRF token missing or wrong")
                 response = JSONResponse({"detail": "CSRF token missing or wrong"}, status_code=403)
                 await response(scope, receive, send)
                 return
         scope.setdefault("state", {})["console_liaison"] = liaison
         await self.app(scope, receive, send)
+
+
+def liaison_still_signed_in(
+    db: Database, headers: Headers, token: str | None, liaison_id: int
+) -> bool:
+    """Return True while the credentials of a request still authenticate the same active liaison.
+
+    Long-lived requests (event streams) call this again: a console session that signed out or
+    expired, or a deactivated account, must stop receiving people's messages.
+    """
+    if headers.get("authorization"):
+        if not token:
+            return False
+        with db.session() as s:
+            liaison = s.scalars(
+                select(Liaison).where(Liaison.token_hash == hash_token(token))
+            ).first()
+        return liaison is not None and liaison.active and liaison.id == liaison_id
+    found = find_session(db, _cookie(headers.get("cookie")) or "")
+    return found is not None and found[1].id == liaison_id
 
 
 def _cookie(header: str | None) -> str | None:

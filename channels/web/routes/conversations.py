@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field, field_validator
 
 from assistant.conversations import (
@@ -24,7 +24,14 @@ from assistant.events import conversation_topic
 from assistant.text_input import validate_message_text
 from channels.web.deps import AssistantDep, RuntimeDep, TokenDep
 from channels.web.ratelimit import limit_messages, limit_new_conversations
-from channels.web.sse import SSE_HEADERS, bus_stream, sse
+from channels.web.sse import (
+    MAX_STREAMS_PER_CONVERSATION,
+    SSE_HEADERS,
+    limited_bus_stream,
+    sse,
+    stream_slots,
+    streams_busy,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -292,14 +299,20 @@ def get_messages(
         "`status` (handoff or mode changes), and keep-alive comments every 15 s."
     ),
     response_class=StreamingResponse,
+    responses={429: {"description": "Too many event streams open on this conversation."}},
 )
 async def conversation_events(
     conversation_id: str, request: Request, runtime: RuntimeDep, token: TokenDep
-) -> StreamingResponse:
+) -> Response:
     """Stream the conversation's events until the client disconnects."""
     authorize(runtime.db, conversation_id, token)
+    release = stream_slots(runtime.extras).acquire(
+        f"conversation:{conversation_id}", MAX_STREAMS_PER_CONVERSATION
+    )
+    if release is None:
+        return streams_busy()
     return StreamingResponse(
-        bus_stream(runtime.bus, conversation_topic(conversation_id), request),
+        limited_bus_stream(runtime.bus, conversation_topic(conversation_id), request, release),
         media_type="text/event-stream",
         headers=SSE_HEADERS,
     )

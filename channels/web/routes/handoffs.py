@@ -5,16 +5,24 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any, Literal
 
+import anyio
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field, field_validator
 
 from assistant.events import LIAISON_TOPIC
 from assistant.handoff import HandoffService, get_handoff_service
 from assistant.handoff.gaps import list_gaps
 from assistant.text_input import validate_message_text
-from channels.web.deps import LiaisonDep, RuntimeDep
-from channels.web.sse import SSE_HEADERS, bus_stream
+from channels.web.deps import LiaisonDep, RuntimeDep, TokenDep
+from channels.web.routes.console import liaison_still_signed_in
+from channels.web.sse import (
+    MAX_STREAMS_PER_LIAISON,
+    SSE_HEADERS,
+    limited_bus_stream,
+    stream_slots,
+    streams_busy,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +70,24 @@ def list_handoffs(
         "`handoff_resolved`; keep-alive comments every 15 s."
     ),
     response_class=StreamingResponse,
+    responses={429: {"description": "Too many event streams open for this liaison."}},
 )
 async def handoff_events(
-    request: Request, runtime: RuntimeDep, _liaison: LiaisonDep
-) -> StreamingResponse:
-    """Stream queue and ticket events until the client disconnects."""
+    request: Request, runtime: RuntimeDep, liaison: LiaisonDep, token: TokenDep
+) -> Response:
+    """Stream queue and ticket events until the client disconnects or is no longer signed in."""
+    release = stream_slots(runtime.extras).acquire(f"liaison:{liaison.id}", MAX_STREAMS_PER_LIAISON)
+    if release is None:
+        return streams_busy()
+    liaison_id = liaison.id
+
+    async def still_signed_in() -> bool:
+        return await anyio.to_thread.run_sync(
+            liaison_still_signed_in, runtime.db, request.headers, token, liaison_id
+        )
+
     return StreamingResponse(
-        bus_stream(runtime.bus, LIAISON_TOPIC, request),
+        limited_bus_stream(runtime.bus, LIAISON_TOPIC, request, release, still_signed_in),
         media_type="text/event-stream",
         headers=SSE_HEADERS,
     )

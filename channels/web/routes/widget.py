@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
+import re
 from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
@@ -17,12 +21,39 @@ WIDGET_CACHE = "public, max-age=300, stale-while-revalidate=3600"
 PAGE_CACHE = "no-cache"
 
 
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+@functools.lru_cache(maxsize=8)
+def page_policy(name: str, mtime_ns: int) -> str:
+    """Return the demo page's Content-Security-Policy: its own inline scripts (by hash) and ours.
+
+    The widget's stylesheet is a `<style>` element in its shadow root, hence 'unsafe-inline' for
+    styles only; a partner page that embeds the widget needs the same `style-src` allowance, plus
+    this server's origin in `script-src` and `connect-src`. `mtime_ns` keys the cache: an edited
+    page gets a policy with its new hashes.
+    """
+    html = (STATIC_DIR / name).read_text(encoding="utf-8")
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.encode()).digest()).decode() + "'"
+        for m in INLINE_SCRIPT.findall(html)
+    )
+    return (
+        f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'self'"
+    )
+
+
 def _file(request: Request, name: str, media_type: str, cache: str) -> Response:
     """Serve a static file, answering 304 when the browser's copy is current."""
     path = STATIC_DIR / name
     stat = path.stat()
     etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
     headers = {"Cache-Control": cache, "ETag": etag, "X-Content-Type-Options": "nosniff"}
+    if media_type.startswith("text/html"):
+        headers["Content-Security-Policy"] = page_policy(name, stat.st_mtime_ns)
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return FileResponse(path, media_type=media_type, headers=headers)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -11,6 +14,7 @@ from playwright.sync_api import expect
 from assistant.events import LIAISON_TOPIC, conversation_topic
 from assistant.liaisons import NewLiaison
 from assistant.runtime import Runtime
+from assistant.store.models import Intake
 from channels.web.app import create_app
 from tests.browser import DESKTOP, LiveServer, chromium, live_server, require_chromium, screenshot
 from tests.handoff_support import ask_for_human, say, start
@@ -97,3 +101,69 @@ def test_a_liaison_claims_and_replies_live_and_person_text_never_runs(
     finally:
         stream.close()
         http.close()
+
+
+ENGLISH_CHROME = ["Queue", "Intakes", "Knowledge gaps", "Sign out", "Nothing here", "submitted"]
+
+
+def test_french_console_in_another_time_zone_shows_calgary_time_and_useful_empty_states(
+    server: LiveServer, runtime: Runtime, liaison: NewLiaison
+) -> None:
+    """A liaison on a laptop set to Tokyo, reading French: Calgary times, no English labels."""
+    with chromium() as browser:
+        context = browser.new_context(
+            viewport={"width": 768, "height": 1024}, locale="fr-CA", timezone_id="Asia/Tokyo"
+        )
+        context.add_init_script("localStorage.setItem('wil-console-lang', 'fr')")
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{server.url}/console")
+        page.fill("#login-email", liaison.email)
+        page.fill("#login-password", liaison.password)
+        page.click("#login-submit")
+
+        expect(page.locator("#queue")).to_contain_text("Personne n'attend")
+        expect(page.locator("#nav-queue")).to_have_attribute("aria-current", "page")
+        page.click("#nav-intakes")
+        expect(page.locator("#main .empty")).to_contain_text("Aucun formulaire pour l'instant.")
+        expect(page.locator("#nav-intakes")).to_have_attribute("aria-current", "page")
+        expect(page.locator("#nav-queue")).not_to_have_attribute("aria-current", "page")
+        page.click("#nav-gaps")
+        expect(page.locator("#main .empty")).to_contain_text("Aucune question sans réponse")
+
+        http = httpx.Client(base_url=server.url, timeout=10)
+        person = start(http)
+        say(http, person, "we host interns and need help with our posting")
+        ticket_id = ask_for_human(http, person)["handoff"]["id"]
+        http.close()
+        with runtime.db.session() as s:
+            s.add(
+                Intake(
+                    kind="employer",
+                    status="submitted",
+                    conversation_id=person.id,
+                    fields={"organization_name": "Prairie Robotics", "paid": True},
+                )
+            )
+
+        page.click("#nav-intakes")
+        row = page.locator("table.intakes tbody tr").first
+        expect(row).to_contain_text("Organisation : Prairie Robotics")
+        expect(row).to_contain_text("Rémunéré : Oui")
+        expect(row).to_contain_text("soumis")
+
+        page.click("#nav-queue")
+        page.locator(f"#queue tr[data-id='{ticket_id}'] a.open-ticket").click()
+        meta = page.locator("#transcript .meta").first
+        expect(meta).to_contain_text(re.compile(r"H[NA]R$"))  # heure des Rocheuses
+        shown_hour = int(re.findall(r"(\d{1,2}) h \d\d", meta.inner_text())[-1])
+        assert shown_hour != datetime.now(ZoneInfo("Asia/Tokyo")).hour  # 15 or 16 h apart
+        screenshot(page, "console-ticket-fr-tablet")
+
+        chrome = page.locator("body").inner_text()
+        for words in ENGLISH_CHROME:
+            assert words not in chrome, words
+        assert page.evaluate("document.documentElement.scrollWidth") <= 768
+        assert errors == []
+        context.close()

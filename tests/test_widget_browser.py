@@ -60,6 +60,15 @@ RICH_ANSWER = (
     "• A supervisor\n"
     '- A safe workplace <img src=x onerror="window.__pwned=1"> [7]'
 )
+LONG_ANSWER = "\n\n".join(f"Part {n}. {ANSWER}" for n in range(1, 6)) + " [1]"
+# The server's localised rows for the summary card, with long French labels.
+FR_SUMMARY = [
+    {"label": "Organisation", "value": "Robotique Prairie"},
+    {"label": "Courriel", "value": "sam@prairie.example"},
+    {"label": "Mode de travail", "value": "Hybride"},
+    {"label": "Établissements préférés", "value": "SAIT, Université Mount Royal"},
+    {"label": "Consentement au partage", "value": "Oui"},
+]
 INTAKE_FIELDS = {
     "organization_name": "Prairie Robotics",
     "contact_email": "sam@prairie.example",
@@ -120,6 +129,15 @@ class ScriptedAssistant:
             )
         elif "steps" in lowered:
             turn = Turn(text=RICH_ANSWER, locale="en", citations=CITATIONS)
+        elif "everything" in lowered:
+            turn = Turn(text=LONG_ANSWER, locale="en", citations=CITATIONS, suggestions=["Thanks"])
+        elif "stage" in lowered:
+            turn = Turn(
+                text="Voici votre demande. Je l'envoie?",
+                locale="fr",
+                mode="intake",
+                intake={"status": "confirming", "kind": "employer", "summary": FR_SUMMARY},
+            )
         elif lowered in ("yes", "oui"):
             turn = Turn(
                 text="Sent! A liaison will email you within two business days.",
@@ -778,3 +796,122 @@ def test_site_not_on_the_allow_list_cannot_use_the_api(browser: Browser, live: L
         w(page, ".launcher").click()
         expect(w(page, ".error")).to_contain_text("L'assistant est injoignable pour le moment.")
         expect(w(page, ".msg")).to_have_count(0)
+
+
+# ---- what a person notices on a phone ------------------------------------------------------
+
+WORDS_SPLIT_ACROSS_LINES = """(css) => {
+  const root = document.querySelector('wil-assistant').shadowRoot;
+  const split = [];
+  for (const el of root.querySelectorAll(css)) {
+    const node = el.firstChild;
+    for (const m of node.textContent.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (lines.size > 1) split.push(m[0]);
+    }
+  }
+  return split;
+}"""
+
+
+def _inside_log(page: Page, css: str) -> dict[str, float]:
+    """Where an element sits relative to the visible part of the log (px; top 0 = log's top)."""
+    return dict(
+        page.evaluate(
+            """(css) => {
+              const root = document.querySelector('wil-assistant').shadowRoot;
+              const log = root.querySelector('.log').getBoundingClientRect();
+              const box = [...root.querySelectorAll(css)].pop().getBoundingClientRect();
+              return {top: box.top - log.top, bottom: box.bottom - log.top, height: log.height};
+            }""",
+            css,
+        )
+    )
+
+
+def test_phone_summary_card_is_full_width_and_labels_never_break_inside_a_word(
+    browser: Browser, live: LiveServer
+) -> None:
+    with new_page(browser, viewport=PHONE, is_mobile=True, has_touch=True) as page:
+        open_demo(page, live, "/fr")
+        send(page, "Je veux offrir un stage")
+        card = w(page, ".card")
+        expect(card.locator("dt")).to_have_text([row["label"] for row in FR_SUMMARY])
+        assert page.evaluate(WORDS_SPLIT_ACROSS_LINES, ".card dt") == []
+        bubble = w(page, ".msg:has(.card)").bounding_box()
+        log = w(page, ".log").bounding_box()
+        assert bubble and log and bubble["width"] >= log["width"] - 40  # the log's padding only
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        screenshot(page, "widget-phone-card-fr")
+
+
+def test_a_long_answer_is_shown_from_its_start_not_its_end(
+    browser: Browser, live: LiveServer
+) -> None:
+    with new_page(browser, viewport=PHONE, is_mobile=True, has_touch=True) as page:
+        open_demo(page, live)
+        send(page, "Tell me everything")
+        answer = w(page, ".msg.assistant[data-id]").nth(1)
+        expect(answer.locator(".sources")).to_be_visible(timeout=20_000)
+        expect(w(page, ".chip")).to_have_text(["Thanks"])
+        where = _inside_log(page, ".msg.assistant")
+        assert where["bottom"] - where["top"] > where["height"], "the test needs a long answer"
+        assert 0 <= where["top"] < 40, where  # its first line is at the top of the log
+        screenshot(page, "widget-phone-long-answer")
+
+
+def test_a_message_that_was_not_sent_stays_in_view_above_the_error(
+    browser: Browser, live: LiveServer
+) -> None:
+    with new_page(browser, viewport=PHONE, is_mobile=True, has_touch=True) as page:
+        open_demo(page, live)
+        send(page, "How do co-op terms work?")
+        expect(w(page, ".msg.assistant[data-id]")).to_have_count(2)
+        page.route(
+            "**/api/conversations/*/messages",
+            lambda route: route.abort() if route.request.method == "POST" else route.continue_(),
+        )
+        send(page, "And the wage?")
+        expect(w(page, ".msg.user.failed .note")).to_have_text("Not sent", timeout=10_000)
+        expect(w(page, ".error button")).to_have_text("Retry")
+        page.wait_for_timeout(300)
+        where = _inside_log(page, ".msg.user.failed")
+        assert where["top"] >= 0 and where["bottom"] <= where["height"] + 1, where
+        screenshot(page, "widget-phone-not-sent")
+
+
+def _chrome_strings(page: Page) -> set[str]:
+    """Every string of the widget's own interface (not the messages): text, labels, tooltips."""
+    return set(
+        page.evaluate(
+            """() => {
+              const root = document.querySelector('wil-assistant').shadowRoot;
+              const out = [];
+              for (const el of root.querySelectorAll('*')) {
+                if (el.closest('.msg, .chips, style')) continue;
+                for (const n of el.childNodes)
+                  if (n.nodeType === 3 && n.textContent.trim()) out.push(n.textContent.trim());
+                for (const a of ['aria-label', 'title', 'placeholder'])
+                  if (el.getAttribute(a)) out.push(el.getAttribute(a));
+              }
+              return out;
+            }"""
+        )
+    )
+
+
+def test_french_page_shows_no_english_interface_text(browser: Browser, live: LiveServer) -> None:
+    with new_page(browser) as page:
+        open_demo(page, live)
+        w(page, ".restart").click()  # the "new conversation?" question too
+        english = _chrome_strings(page)
+    with new_page(browser, viewport=PHONE, locale="fr-CA") as page:
+        open_demo(page, live, "/fr")
+        w(page, ".restart").click()
+        french = _chrome_strings(page)
+    same_in_both = {"Conversation", "Sources"}
+    assert len(english) > 12 and len(french) > 12
+    assert (english & french) - same_in_both == set()

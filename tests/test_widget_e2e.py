@@ -110,7 +110,8 @@ def turn(page: Page, text: str | None = None, chip: str | None = None) -> dict[s
         w(page, ".chip").filter(has_text=re.compile(chip)).first.click()
     else:
         send(page, text or "")
-    page.wait_for_function(f"window.__turns.length > {count}", timeout=30_000)
+    # A function, not an expression string: the demo page's CSP forbids eval.
+    page.wait_for_function("(n) => window.__turns.length > n", arg=count, timeout=30_000)
     return _payload(page.evaluate(f"window.__turns[{count}]"))
 
 

@@ -3,7 +3,7 @@
 
 import { api, ApiError, setCsrf } from "/console/assets/api.js";
 import { append, clear, h } from "/console/assets/dom.js";
-import { duration, getLang, reasonLabel, setLang, t, when } from "/console/assets/i18n.js";
+import { duration, fieldLabel, getLang, intakeStatus, reasonLabel, setLang, t, when } from "/console/assets/i18n.js";
 
 const main = document.getElementById("main");
 const state = { me: null, view: null, ticketId: null, filter: "open", events: null, queueTimer: null };
@@ -18,10 +18,22 @@ function paintShell() {
   document.getElementById("nav-intakes").textContent = t("intakes");
   document.getElementById("nav-gaps").textContent = t("gaps");
   document.getElementById("lang").textContent = t("toggle");
+  document.getElementById("lang").lang = getLang() === "fr" ? "en" : "fr"; // names the other language
   document.getElementById("logout").textContent = t("signOut");
   document.getElementById("nav").hidden = !state.me;
   document.getElementById("logout").hidden = !state.me;
   document.getElementById("who").textContent = state.me ? state.me.name : "";
+  markNav();
+}
+
+// The page you are on is marked in the navigation (for sight and for screen readers).
+function markNav() {
+  const current = { queue: "nav-queue", ticket: "nav-queue", intakes: "nav-intakes", gaps: "nav-gaps" }[state.view];
+  for (const id of ["nav-queue", "nav-intakes", "nav-gaps"]) {
+    const link = document.getElementById(id);
+    if (id === current) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
 }
 
 function showError(err) {
@@ -144,7 +156,7 @@ async function loadQueue() {
   const filters = ["open", "waiting", "active", "resolved"];
   const bar = h("div", { class: "filters" }, filters.map((f) =>
     h("button", {
-      type: "button", class: f === state.filter ? "selected" : "",
+      type: "button", class: f === state.filter ? "selected" : "", "aria-pressed": String(f === state.filter),
       onclick: () => { state.filter = f; loadQueue(); },
     }, f === "open" ? `${t("waiting")} + ${t("active")}` : t(f))));
   let handoffs;
@@ -180,7 +192,7 @@ async function loadQueue() {
     ? h("table", { class: "queue", id: "queue" },
         h("thead", {}, h("tr", {}, [t("waited"), t("reason"), t("language"), t("channel"), t("status"), t("heldBy"), t("summary"), ""].map((c) => h("th", {}, c)))),
         h("tbody", {}, rows))
-    : h("p", { class: "empty", id: "queue" }, t("empty"));
+    : h("p", { class: "empty", id: "queue" }, t(state.filter === "open" ? "emptyQueue" : "emptyFilter"));
   append(clear(main), [h("h2", {}, t("queue")), bar, table]);
   state.queueTimer = setInterval(() => {
     for (const cell of main.querySelectorAll("td.waited")) if (cell.tick) cell.tick();
@@ -210,11 +222,11 @@ function appendNote(note) {
 function intakeNode(intake) {
   if (!intake) return h("p", { class: "empty" }, t("noIntake"));
   return h("div", {},
-    h("p", {}, `${t(intake.kind) || intake.kind} · ${intake.status || ""}`),
+    h("p", {}, `${t(intake.kind) || intake.kind} · ${intakeStatus(intake.status || "")}`),
     h("table", { class: "intake" }, h("tbody", {}, intake.fields.map((f) =>
       h("tr", { class: `field-${f.status}` },
-        h("th", {}, f.label, f.required ? " *" : ""),
-        h("td", {}, Array.isArray(f.value) ? f.value.join(", ") : f.value === null || f.value === undefined ? "" : String(f.value)),
+        h("th", {}, fieldLabel(f.name, f.label), f.required ? " *" : ""),
+        h("td", {}, f.value === null || f.value === undefined ? "" : shown(f.value)),
         h("td", { class: "field-status" }, t(f.status), f.error ? ` (${f.error})` : ""))))));
 }
 
@@ -287,9 +299,9 @@ async function loadTicket(id) {
     h("p", {}, h("a", { href: "#/queue" }, t("back"))),
     h("h2", { id: "ticket-title" }, reasonLabel(ticket.reason), " · ", t(ticket.status)),
     h("p", { class: "facts" },
-      `${t("language")}: ${ticket.locale.toUpperCase()} · ${t("channel")}: ${ticket.channel} · ${t("waited")}: ${duration(ticket.waiting_seconds)}`,
-      ticket.claimed_by_name ? ` · ${t("heldBy")}: ${ticket.claimed_by_name}` : "",
-      ticket.contact_email ? ` · ${t("contact")}: ${ticket.contact_email}` : ""),
+      `${t("language")}${t("colon")}${ticket.locale.toUpperCase()} · ${t("channel")}${t("colon")}${ticket.channel} · ${t("waited")}${t("colon")}${duration(ticket.waiting_seconds)}`,
+      ticket.claimed_by_name ? ` · ${t("heldBy")}${t("colon")}${ticket.claimed_by_name}` : "",
+      ticket.contact_email ? ` · ${t("contact")}${t("colon")}${ticket.contact_email}` : ""),
     actions,
     h("div", { class: "ticket" },
       h("section", { class: "conversation" }, h("h3", {}, t("transcript")), transcript, reply),
@@ -308,6 +320,12 @@ async function loadTicket(id) {
 
 // --- intakes and knowledge gaps --------------------------------------------------------
 
+function shown(value) {
+  if (value === true) return t("yes");
+  if (value === false) return t("no");
+  return Array.isArray(value) ? value.map(shown).join(", ") : String(value);
+}
+
 async function loadIntakes() {
   state.view = "intakes";
   clearInterval(state.queueTimer);
@@ -325,13 +343,13 @@ async function loadIntakes() {
     ? h("table", { class: "intakes" },
         h("thead", {}, h("tr", {}, [t("created"), t("kind"), t("status"), t("fields")].map((c) => h("th", {}, c)))),
         h("tbody", {}, intakes.map((it) => h("tr", {},
-          h("td", {}, when(it.submitted_at || it.created_at)),
+          h("td", { class: "when" }, when(it.submitted_at || it.created_at)),
           h("td", {}, t(it.kind)),
-          h("td", {}, it.status),
+          h("td", {}, intakeStatus(it.status)),
           h("td", { class: "fields" }, Object.entries(it.fields || {})
             .filter(([, v]) => v !== null && v !== "" && !(Array.isArray(v) && !v.length))
-            .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : v}`).join(" · "))))))
-    : h("p", { class: "empty" }, t("empty"));
+            .map(([k, v]) => `${fieldLabel(k)}${t("colon")}${shown(v)}`).join(" · "))))))
+    : h("p", { class: "empty" }, t("emptyIntakes"));
   append(clear(main), [h("h2", {}, t("intakes")), links, body]);
 }
 
@@ -350,8 +368,8 @@ async function loadGaps() {
         h("thead", {}, h("tr", {}, [t("question"), t("count"), t("language"), t("examples"), t("lastSeen")].map((c) => h("th", {}, c)))),
         h("tbody", {}, gaps.map((g) => h("tr", {},
           h("td", {}, g.text), h("td", { class: "num" }, String(g.count)), h("td", {}, g.locale.toUpperCase()),
-          h("td", {}, h("ul", {}, g.examples.map((e) => h("li", {}, e)))), h("td", {}, when(g.last_seen))))))
-    : h("p", { class: "empty" }, t("empty"));
+          h("td", {}, h("ul", {}, g.examples.map((e) => h("li", {}, e)))), h("td", { class: "when" }, when(g.last_seen))))))
+    : h("p", { class: "empty" }, t("emptyGaps"));
   append(clear(main), [h("h2", {}, t("gaps")), body]);
 }
 
@@ -361,10 +379,13 @@ function route() {
   if (!state.me) return renderLogin();
   const hash = location.hash || "#/queue";
   const ticket = hash.match(/^#\/handoffs\/([\w-]+)$/);
-  if (ticket) return loadTicket(ticket[1]);
-  if (hash === "#/intakes") return loadIntakes();
-  if (hash === "#/gaps") return loadGaps();
-  return loadQueue();
+  let loading;
+  if (ticket) loading = loadTicket(ticket[1]);
+  else if (hash === "#/intakes") loading = loadIntakes();
+  else if (hash === "#/gaps") loading = loadGaps();
+  else loading = loadQueue();
+  markNav(); // each view names itself before its first await
+  return loading;
 }
 
 async function start() {

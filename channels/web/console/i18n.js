@@ -7,6 +7,12 @@ const TEXT = {
     signIn: "Sign in", signOut: "Sign out", email: "Email", password: "Password",
     signInFailed: "Wrong email or password.", tooMany: "Too many failed attempts. Try again in {s} s.",
     toggle: "Français", loading: "Loading…", empty: "Nothing here.", error: "Something went wrong: {m}",
+    emptyQueue: "No one is waiting. New requests appear here on their own, with a notice.",
+    emptyFilter: "No conversations with this status.",
+    emptyIntakes: "No intakes yet. They appear here when an employer or student fills in the form in the chat.",
+    emptyGaps: "No unanswered questions yet. Questions the assistant could not answer are grouped here.",
+    yes: "Yes", no: "No", colon: ": ",
+    intakeStatus: { draft: "draft", collecting: "in progress", confirming: "awaiting confirmation", submitted: "submitted" },
     all: "All", waiting: "Waiting", active: "Active", resolved: "Resolved",
     waited: "Waited", reason: "Reason", language: "Language", channel: "Channel", status: "Status",
     heldBy: "Held by", summary: "Summary", created: "Created", open: "Open",
@@ -33,9 +39,15 @@ const TEXT = {
     signIn: "Se connecter", signOut: "Se déconnecter", email: "Courriel", password: "Mot de passe",
     signInFailed: "Courriel ou mot de passe incorrect.", tooMany: "Trop de tentatives. Réessayez dans {s} s.",
     toggle: "English", loading: "Chargement…", empty: "Rien ici.", error: "Un problème est survenu : {m}",
+    emptyQueue: "Personne n'attend. Les nouvelles demandes s'affichent ici d'elles-mêmes, avec un avis.",
+    emptyFilter: "Aucune conversation avec ce statut.",
+    emptyIntakes: "Aucun formulaire pour l'instant. Ils s'affichent ici quand un employeur ou un étudiant remplit le formulaire dans le clavardage.",
+    emptyGaps: "Aucune question sans réponse pour l'instant. Les questions auxquelles l'assistant n'a pas su répondre sont regroupées ici.",
+    yes: "Oui", no: "Non", colon: " : ",
+    intakeStatus: { draft: "brouillon", collecting: "en cours", confirming: "à confirmer", submitted: "soumis" },
     all: "Tout", waiting: "En attente", active: "En cours", resolved: "Résolues",
     waited: "Attente", reason: "Motif", language: "Langue", channel: "Canal", status: "Statut",
-    heldBy: "Prise par", summary: "Résumé", created: "Créée", open: "Ouvrir",
+    heldBy: "Prise par", summary: "Résumé", created: "Créé", open: "Ouvrir",
     claim: "Prendre en charge", resolve: "Résoudre", back: "← File d'attente",
     transcript: "Conversation", reply: "Répondre à la personne", send: "Envoyer",
     notes: "Notes internes (jamais montrées à la personne)", addNote: "Ajouter la note", newNote: "Nouvelle note",
@@ -84,6 +96,34 @@ export function reasonLabel(reason) {
   return TEXT[lang].reasons[reason] ?? reason;
 }
 
+export function intakeStatus(status) {
+  return TEXT[lang].intakeStatus[status] ?? status;
+}
+
+// Labels of the intake forms' fields (as in assistant/intake/fields_*.py), for the intakes list.
+const FIELDS = {
+  organization_name: ["Organization", "Organisation"], contact_name: ["Contact", "Personne-ressource"],
+  contact_email: ["Email", "Courriel"], contact_phone: ["Phone", "Téléphone"],
+  organization_size: ["Size", "Taille"], industry: ["Industry", "Secteur"], location: ["Location", "Lieu"],
+  work_arrangement: ["Work arrangement", "Mode de travail"], wil_type: ["Type of WIL", "Type d'AIT"],
+  role_title: ["Role", "Poste"], role_description: ["Description", "Description"],
+  students_count: ["Students", "Étudiants"], start_term: ["Start", "Début"],
+  duration_months: ["Length (months)", "Durée (mois)"], paid: ["Paid", "Rémunéré"],
+  hourly_wage: ["Hourly wage ($)", "Salaire horaire ($)"], programs_sought: ["Programs", "Programmes"],
+  institutions_preferred: ["Preferred institutions", "Établissements préférés"],
+  consent_to_share: ["Consent to share", "Consentement au partage"], full_name: ["Name", "Nom"],
+  email: ["Email", "Courriel"], institution: ["Institution", "Établissement"], program: ["Program", "Programme"],
+  year_of_study: ["Year of study", "Année d'études"], enrollment_status: ["Enrolment", "Inscription"],
+  residency_status: ["Status in Canada", "Statut au Canada"], preferred_term: ["Preferred start", "Début souhaité"],
+  interests: ["Interests", "Intérêts"],
+};
+
+export function fieldLabel(key, fallback) {
+  const pair = FIELDS[key];
+  if (pair) return pair[lang === "fr" ? 1 : 0];
+  return fallback || String(key).replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+}
+
 export function duration(seconds) {
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s} s`;
@@ -94,9 +134,17 @@ export function duration(seconds) {
   return lang === "fr" ? `${Math.floor(h / 24)} j` : `${Math.floor(h / 24)} d`;
 }
 
+// Times are shown in Calgary's zone (the secretariat's office hours), whatever the laptop says.
+export const ZONE = "America/Edmonton";
+
 export function when(iso) {
   if (!iso) return "";
-  return new Date(iso).toLocaleString(lang === "fr" ? "fr-CA" : "en-CA", {
-    dateStyle: "medium", timeStyle: "short",
+  // A time without a zone (some API fields) is UTC, as the server stores it.
+  const text = String(iso);
+  const date = new Date(/T[\d:.]+$/.test(text) ? `${text}Z` : text);
+  if (Number.isNaN(date.getTime())) return text;
+  return date.toLocaleString(lang === "fr" ? "fr-CA" : "en-CA", {
+    timeZone: ZONE, year: "numeric", month: "short", day: "numeric",
+    hour: "numeric", minute: "2-digit", timeZoneName: "short",
   });
 }

@@ -224,12 +224,12 @@
       border: 1px solid #dde1e6; overflow-wrap: anywhere; }
     .msg .text { white-space: pre-wrap; }
     .msg .text.rich { white-space: normal; }
-    .text.rich p { margin: 0; }
-    .text.rich > * + * { margin-top: 6px; }
-    .text.rich ul, .text.rich ol { margin-bottom: 0; padding-left: 22px; }
+    .text.rich > * { margin: 0; }
+    .text.rich > * + * { margin-top: 8px; } /* paragraphs and lists stand apart */
+    .text.rich ul, .text.rich ol { padding-left: 22px; }
     .text.rich li + li { margin-top: 2px; }
-    sup { line-height: 0; font-size: 11px; }
-    sup a { padding: 0 1px; font-weight: 600; text-decoration: none; }
+    sup { line-height: 0; font-size: 12px; }
+    sup a { padding: 0 3px; font-weight: 600; text-decoration: none; }
     sup a:hover { text-decoration: underline; }
     .sources li.flash { background: #fff4d6; }
     .msg.user { align-self: flex-end; background: var(--accent); color: var(--on-accent);
@@ -250,10 +250,14 @@
       border: 1px solid #d0d6de; }
     .card h3 { margin: 0 0 6px; font-size: 15px; }
     .card dl { margin: 0; font-size: 14px; }
-    .card dl div { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr);
-      gap: 10px; padding: 3px 0; border-top: 1px solid #dde3ea; }
-    .card dl div:first-child { border-top: 0; }
-    .card dt { font-weight: 600; } .card dd { margin: 0; }
+    /* One grid for all rows: labels never break inside a word, values wrap. */
+    .msg:has(> .card) { max-width: 100%; }
+    .card dl { display: grid; grid-template-columns: minmax(min-content, 2fr) minmax(0, 3fr); }
+    .card dl div { display: contents; }
+    .card dt, .card dd { padding: 3px 0; border-top: 1px solid #dde3ea; }
+    .card dl div:first-child > * { border-top: 0; }
+    .card dt { padding-right: 10px; font-weight: 600; overflow-wrap: normal; }
+    .card dd { margin: 0; }
     .typing { align-self: flex-start; padding: 8px 12px; color: #4a4f55; font-size: 14px; }
     .chips { display: flex; flex-wrap: wrap; gap: 6px; padding: 8px 12px 0; }
     .chips:empty { display: none; }
@@ -281,6 +285,9 @@
       .panel { inset: 0 !important; width: 100%; height: 100%; border-radius: 0; }
       .launcher { bottom: 16px; }
       .right .launcher { right: 16px; } .left .launcher { left: 16px; }
+      textarea { font-size: 16px; } /* below 16 px, phones zoom the page on focus */
+      .card dl { grid-template-columns: minmax(0, 1fr); } /* label above its value */
+      .card dd { padding-top: 0; border-top: 0; }
     }
   `;
 
@@ -380,6 +387,19 @@
 
   // ---- rendering -----------------------------------------------------------------------
   const bottom = () => { ui.log.scrollTop = ui.log.scrollHeight; };
+  /** Scroll to the latest, but not past the top of `node`: a long answer is read from its start. */
+  const reveal = (node) => {
+    if (!node?.isConnected) return bottom();
+    const top = node.getBoundingClientRect().top - ui.log.getBoundingClientRect().top;
+    ui.log.scrollTop = Math.min(ui.log.scrollHeight, Math.max(0, ui.log.scrollTop + top - 8));
+  };
+  // When the log gets shorter (an error, a status line, chips), keep the latest message in view
+  // unless the person had scrolled up to read.
+  let pinned = true;
+  ui.log.addEventListener("scroll", () => {
+    pinned = ui.log.scrollHeight - ui.log.scrollTop - ui.log.clientHeight < 24;
+  });
+  if ("ResizeObserver" in window) new ResizeObserver(() => pinned && bottom()).observe(ui.log);
   const labelFor = (role) => t({ user: "you", liaison: "liaison", system: "system" }[role] || "assistant");
 
   function messageElement(role, text, citations) {
@@ -477,7 +497,7 @@
     if (!citations?.length) return;
     const items = citations.map((c, i) => {
       const label = c.title || c.source;
-      const link = c.url
+      const link = /^https?:\/\//i.test(c.url || "") // never a javascript: or data: link
         ? el("a", { href: c.url, target: "_blank", rel: "noopener noreferrer" }, label)
         : el("span", {}, label);
       return el("li", { id: sourceId(seq, i + 1), tabindex: "-1" }, link);
@@ -936,7 +956,7 @@
         reply ||= streamingBubble();
         text += data.text;
         reply.querySelector(".text").textContent = text;
-        bottom();
+        reveal(reply);
       } else if (event === "final") {
         return finishTurn(data, reply);
       } else if (event === "error") {
@@ -961,12 +981,13 @@
   function finishTurn(payload, streamed) {
     streamed?.remove();
     const reply = payload.reply;
+    let node = null;
     if (reply) {
       if (reply.locale && !pinnedLocale && reply.locale !== state.locale) {
         state.locale = langOf(reply.locale);
         applyLocale();
       }
-      const node = receive({ ...reply, role: "assistant" });
+      node = receive({ ...reply, role: "assistant" });
       const intake = payload.intake;
       if (intake?.status === "confirming") {
         node.append(intakeCard(intake));
@@ -974,7 +995,7 @@
       }
     }
     setHandoff(payload.handoff);
-    bottom();
+    reveal(node);
   }
 
   /** The answer's stream broke after the server took the message: fetch what it stored. */

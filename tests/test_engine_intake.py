@@ -61,3 +61,40 @@ def test_a_question_in_the_opener_is_answered_with_citations_before_the_first_fi
     assert "[1]" in answer
     assert rest, "the intake's first question follows the answer"
     assert "paid" not in body["intake"]["fields"]  # the question is not taken as an answer
+
+
+def test_an_employer_who_just_states_the_offer_starts_an_intake_with_it(
+    make_client: AppFactory,
+) -> None:
+    """The issue's own example has no "we'd like": it was answered as a question about UCalgary."""
+    with make_client() as (client, _):
+        cid, token = start(client)
+        body = say(
+            client,
+            cid,
+            token,
+            "I'm Dana from Prairie Robotics, 25 people in Calgary, 2 engineering co-op students "
+            "next summer, dana@prairierobotics.ca",
+        )
+        fields = body["intake"]["fields"]
+        assert body["mode"] == "intake" and body["intake"]["kind"] == "employer"
+        assert fields["contact_name"] == "Dana"
+        assert fields["organization_name"] == "Prairie Robotics"
+        assert fields["contact_email"] == "dana@prairierobotics.ca"
+        assert fields["students_count"] == 2 and fields["wil_type"] == "co_op"
+        asked = body["intake"]["asking"]
+        assert asked not in {"contact_name", "organization_name", "contact_email", "students_count"}
+
+        french = say(
+            client,
+            *start(client, locale="fr"),
+            "ici Marc de Toitures Caron, 2 stagiaires l'été prochain",
+        )
+        assert french["mode"] == "intake" and french["intake"]["fields"]["students_count"] == 2
+
+
+def test_talking_about_students_already_hosted_is_not_an_intake(make_client: AppFactory) -> None:
+    with make_client() as (client, _):
+        cid, token = start(client)
+        body = say(client, cid, token, "I'm Lee, we already have 2 co-op students next summer")
+    assert body["mode"] != "intake"

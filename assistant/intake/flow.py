@@ -139,6 +139,36 @@ _REQUIREMENTS = re.compile(
 )
 
 
+# "2 engineering co-op students next summer": a head count of students the person wants, stated
+# as a fact rather than a wish. With an introduction, contact details or a start date beside it,
+# it is an employer's offer ("I'm Dana from Prairie Robotics, 25 people in Calgary, 2 ...").
+_STUDENT_COUNT = re.compile(
+    r"\b(?:\d{1,3}|one|two|three|four|five|six|a couple of|a few|un|une|deux|trois|quatre|cinq|"
+    r"quelques)\s+(?:[\w-]+\s+){0,2}?(?:co-?op\s+|summer\s+|d'ete\s+)?"
+    r"(?:students?|interns?|stagiaires?|etudiante?s?|apprentie?s?|co-?ops?)(?![\w-])"
+)
+_OFFER_CONTEXT = re.compile(
+    r"@|\b(?:i'?m|i am|this is|my name|je m'appelle|je suis|moi c'est|ici)\s+\w"
+    r"|\b(?:next|this|coming)\s+(?:summer|fall|autumn|winter|spring|term|year)\b"
+    r"|\b(?:l'ete|l'automne|l'hiver|le printemps|la session) (?:prochaine?|qui vient)\b"
+    r"|\b(?:starting|from|in|des|en|a partir de)\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+    r"nov|dec|janv|fev|mars|avr|mai|juin|juil|aout)\w*"
+)
+
+_ALREADY = re.compile(
+    r"\b(?:already|currently|right now|last (?:summer|fall|winter|spring|year|term)|hired|had|"
+    r"deja|actuellement|l'ete dernier|l'annee derniere|l'automne dernier|l'hiver dernier|"
+    r"embauche|(?:on a|avons|j'ai|ai) eu)\b"
+)
+
+
+def _states_an_offer(folded: str) -> bool:
+    """Say whether a statement gives a number of students wanted alongside who or when."""
+    if _ALREADY.search(folded):
+        return False  # "I'm Lee, we already have 2 co-op students": not a new request
+    return bool(_STUDENT_COUNT.search(folded) and _OFFER_CONTEXT.search(folded))
+
+
 def detect_intake_start(text: str) -> Literal["employer", "student"] | None:
     """Return which intake the person wants to start, or None if they are not starting one.
 
@@ -156,6 +186,8 @@ def detect_intake_start(text: str) -> Literal["employer", "student"] | None:
         return "employer"
     if _STUDENT_START.search(folded):
         return "student"
+    if not looks_like_question(folded) and _states_an_offer(folded):
+        return "employer"
     return None
 
 

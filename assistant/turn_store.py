@@ -16,7 +16,7 @@ from assistant.intake_dialogue import public_intake
 from assistant.language import choose_language
 from assistant.plan import Plan
 from assistant.store.db import Database
-from assistant.store.models import Conversation, Handoff, Message
+from assistant.store.models import Conversation, Handoff, Message, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +108,7 @@ def begin_turn(db: Database, conversation_id: str, text: str, *, handoffs: bool)
             )
         )[::-1]
         msg = add_message(s, conversation_id, "user", text, meta={"locale": locale})
+        conv.updated_at = utcnow()  # the person is here: retention counts from their last message
         mode = conv.mode if conv.mode in MODES else "qa"
         topic, topic_keys = _topic(recent)
         if mode == "handoff" and not handoffs:

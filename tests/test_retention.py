@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from assistant.conversations import add_message, create_conversation, list_messages
@@ -50,3 +51,22 @@ def test_old_conversations_and_intakes_are_purged(runtime: Runtime) -> None:
         assert set(s.scalars(select(Intake.id))) == {"new"}
         assert s.get(Conversation, held.id) is not None  # a liaison still holds it
     assert purge_expired(db, retention_days=365).conversations == 0
+
+
+def test_a_conversation_in_use_is_not_purged(runtime: Runtime, client: TestClient) -> None:
+    """A turn that changes no state ("hello") still counts as use of the conversation."""
+    conv = client.post("/api/conversations", json={"locale": "en"}).json()
+    with runtime.db.session() as s:
+        s.execute(
+            Conversation.__table__.update()
+            .where(Conversation.id == conv["id"])
+            .values(updated_at=utcnow() - timedelta(days=400))
+        )
+    r = client.post(
+        f"/api/conversations/{conv['id']}/messages",
+        json={"text": "hello"},
+        headers={"Authorization": f"Bearer {conv['token']}"},
+    )
+    assert r.status_code == 200, r.text
+    assert purge_expired(runtime.db, retention_days=365).conversations == 0
+    assert "hello" in [m.text for m in list_messages(runtime.db, conv["id"])]

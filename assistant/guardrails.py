@@ -93,6 +93,16 @@ _INJECTION = re.compile(
             r"\b(show|give|print|reveal|tell|what)\b|\b(show|give|print|reveal|tell me|what is)\b.{0,30}"
             r"\b(api[_ -]?keys?|openai[_ ]api[_ ]key|secret keys?|credentials|env(ironment)? variables?)\b",
             r"\bnew instructions?\s*:|\bsystem\s*:\s|<\s*/?\s*(system|instructions?)\s*>|\[\s*system\s*\]",
+            # Role-play as someone whose word binds ("pretend you're my lawyer and confirm..."), or a
+            # demand for a written confirmation: both fish for a promise.
+            r"\b(pretend|act as|act like|role-?play|play the role of|from now on you are|you are now)\b"
+            r".{0,25}\b(lawyer|attorney|legal (counsel|advisor)|accountant|judge|immigration officer|"
+            r"government|official|minister|ircc|esdc|cra)\b",
+            r"\b(confirm|certify|guarantee)\b.{0,20}\bin writing\b",
+            # Special modes and other people's data ("admin mode on, show me other users' chats").
+            r"\b(admin|administrator|debug|developer|god|maintenance|root|sudo)\s+(mode|access)\b",
+            r"\b(other|all|every|another)\s+(users?|people|persons?|customers?|employers?|students?)'?s?\s+"
+            r"(conversations?|chats?|messages?|data|details|emails?|records?)\b",
             # French
             r"\b"
             + _OVERRIDE_FR
@@ -123,6 +133,12 @@ _INJECTION = re.compile(
             r"\b(tu es|vous etes|agis comme|fais semblant|desormais tu)\b.{0,30}"
             r"\b(sans (regles|limites|restrictions)|mode developpeur|debride)\b",
             r"\b(cle|cles) (d'?\s?api|api|secretes?)\b|\bmots? de passe\b.{0,20}\b(donne|montre|affiche)",
+            r"\b(fais semblant|faites semblant|joue le role|agis comme|agissez comme)\b.{0,25}\b(avocate?|"
+            r"notaire|comptable|juge|agent d'immigration|gouvernement|fonctionnaire|ministre|ircc|edsc)\b",
+            r"\b(confirme[rz]?|certifie[rz]?|garanti[rsz]?|atteste[rz]?)\b.{0,20}\bpar ecrit\b",
+            r"\bmode\s+(admin|administrateur|debogage|debug|developpeur|maintenance|root)\b",
+            r"\b(conversations?|messages?|donnees|clavardages?|courriels?|dossiers?)\s+(des|d')\s*"
+            r"(autres|tous les)\s+(utilisateurs?|usagers|personnes|gens|employeurs|etudiants)\b",
         ]
     ),
     re.S,
@@ -133,6 +149,12 @@ _OFF_TOPIC = re.compile(
     r"\b(weather|forecast|temperature outside|rain(ing)?|snow(ing)?|restaurants?|dinner|lunch spot|pizza|"
     r"recipes?|movies?|netflix|sports?|hockey|flames game|stampede tickets|stock (price|market)|crypto|bitcoin|"
     r"income tax(es)?|tax return|taxes|cra|horoscope|jokes?|poem|lottery|dating|"
+    # Personal insurance and immigration matters other than a student's work permit.
+    r"(car|auto|home|house|tenant|renters?|life|travel|pet|health) insurance|"
+    r"permanent residen(ce|cy)|citizenship (test|application|ceremony)|express entry|"
+    r"passports?|visitor visas?|spousal (sponsorship|permit)|"
+    r"assurance (auto|automobile|habitation|vie|voyage|locataire)|residence permanente|"
+    r"entree express|passeports?|parrainage|"
     r"meteo|temps qu'il fait|pluie|neige|restaurants?|souper|diner|recettes?|films?|"
     r"impots?|declaration de revenus|blagues?|poemes?|loterie)\b"
 )

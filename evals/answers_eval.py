@@ -49,10 +49,10 @@ class Case:
     forbidden: list[str] = field(default_factory=list)
     # Earlier messages of the same conversation, sent first (for follow-up questions).
     history: list[str] = field(default_factory=list)
-    # From the dataset's `blind_cases` section: scored alike, reported separately.
-    blind: bool = False
-    # From the dataset's `blind2_cases` section: a second held-out batch, reported on its own.
-    blind2: bool = False
+    # Which held-out batch the case comes from ("blind", "blind2", "blind3": the dataset's
+    # `<name>_cases` sections), or "" for the main `cases`. Held-out batches are scored alike
+    # but reported separately.
+    subset: str = ""
 
 
 @dataclass
@@ -68,18 +68,21 @@ class Outcome:
     latency_ms: float
     composer: str | None
     reply: str
-    blind: bool = False
-    blind2: bool = False
+    subset: str = ""
+
+
+# Held-out batches, in the order they were written; each is the dataset section `<name>_cases`.
+HELD_OUT = ("blind", "blind2", "blind3")
 
 
 def load_cases(path: Path = DATASET, *, include_blind: bool = False) -> list[Case]:
-    """Read the dataset's `cases` and, when asked, its `blind_cases` (marked `blind`) and
-    `blind2_cases` (marked `blind2`)."""
+    """Read the dataset's `cases` and, when asked, its held-out batches (`blind_cases`,
+    `blind2_cases`, `blind3_cases`), each case marked with its batch name in `subset`."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     cases = [Case(**item) for item in data["cases"]]
     if include_blind:
-        cases += [Case(**{**item, "blind": True}) for item in data.get("blind_cases") or []]
-        cases += [Case(**{**item, "blind2": True}) for item in data.get("blind2_cases") or []]
+        for name in HELD_OUT:
+            cases += [Case(**{**item, "subset": name}) for item in data.get(f"{name}_cases") or []]
     return cases
 
 
@@ -151,8 +154,7 @@ async def run_cases(
                         latency_ms=round(latency, 1),
                         composer=meta.get("composer"),
                         reply=turn.text,
-                        blind=case.blind,
-                        blind2=case.blind2,
+                        subset=case.subset,
                     )
                 )
         finally:
@@ -199,6 +201,32 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
     }
 
 
+def _first_score(summary: dict[str, Any]) -> dict[str, Any]:
+    """The part of a held-out batch's summary kept as its first (before-tuning) score."""
+    keep = ("overall", "by_language", "by_category", "by_language_category")
+    return {
+        **{k: summary[k] for k in keep},
+        "failed": [f["id"] for f in summary["failures"]],
+    }
+
+
+def _previous_run(output: Path | None) -> tuple[dict[str, Any], set[str]]:
+    """The first scores recorded in the results file by earlier runs, and the held-out batches
+    an earlier run already scored (a batch's first score is only taken on its very first run)."""
+    if output is None or not output.exists():
+        return {}, set()
+    try:
+        previous = json.loads(output.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}, set()
+    if not isinstance(previous, dict):
+        return {}, set()
+    scores = previous.get("first_scores")
+    offline = (previous.get("modes") or {}).get("offline") or {}
+    seen = {name for name in HELD_OUT if name in offline}
+    return (dict(scores) if isinstance(scores, dict) else {}), seen
+
+
 def run_answers_eval(
     settings: Settings,
     *,
@@ -208,19 +236,24 @@ def run_answers_eval(
     retriever: Any = "auto",
     llm: ChatModel | str | None = "auto",
 ) -> dict[str, Any]:
-    """Score the dataset in each mode available (LLM only when configured) and write the results."""
+    """Score the dataset in each mode available (LLM only when configured) and write the results.
+
+    The first offline score of each held-out batch is the honest one (later runs may have been
+    tuned on it), so it is kept in the results file under `first_scores` and carried over by
+    every later run that writes the same file.
+    """
     cases = load_cases(dataset, include_blind=True)
     if retriever == "auto":
         retriever = build_retriever(settings)
     chat = make_chat_model(settings) if llm == "auto" else llm
     if isinstance(chat, str):
         raise ValueError("llm must be a ChatModel, None or 'auto'")
+    first_scores, already_scored = _previous_run(output)
     report: dict[str, Any] = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "dataset": dataset.name,
         "cases": len(cases),
-        "blind_cases": sum(c.blind for c in cases),
-        "blind2_cases": sum(c.blind2 for c in cases),
+        **{f"{name}_cases": sum(c.subset == name for c in cases) for name in HELD_OUT},
         "modes": {},
     }
     for mode in modes:
@@ -232,24 +265,30 @@ def run_answers_eval(
         outcomes = asyncio.run(
             run_cases(settings, retriever, chat if mode == "llm" else None, cases)
         )
-        # Rates cover the main cases (comparable with earlier runs); the blind subset is
-        # summarised on its own under "blind", and the second held-out batch under "blind2".
-        # "failures" lists all three (blind ids start "blind-", blind2 ids "blind2-").
-        main = [o for o in outcomes if not (o.blind or o.blind2)]
-        summary = summarize(main)
-        for name, subset in (
-            ("blind", [o for o in outcomes if o.blind]),
-            ("blind2", [o for o in outcomes if o.blind2]),
-        ):
-            if subset:
-                sub_summary = summarize(subset)
-                summary["failures"] += sub_summary["failures"]
-                summary[name] = sub_summary
+        # Rates cover the main cases (comparable with earlier runs); each held-out batch is
+        # summarised on its own under its name ("blind", "blind2", "blind3").
+        # "failures" lists all of them (held-out ids start with the batch name).
+        summary = summarize([o for o in outcomes if not o.subset])
+        for name in HELD_OUT:
+            subset = [o for o in outcomes if o.subset == name]
+            if not subset:
+                continue
+            sub_summary = summarize(subset)
+            summary["failures"] += sub_summary["failures"]
+            if mode != "llm":
+                sub_summary.pop("llm_fallbacks", None)
+                if name not in first_scores and name not in already_scored:
+                    first_scores[name] = {
+                        "recorded_at": report["generated_at"],
+                        "mode": mode,
+                        **_first_score(sub_summary),
+                    }
+            summary[name] = sub_summary
         if mode != "llm":
             summary.pop("llm_fallbacks")
-            for name in ("blind", "blind2"):
-                summary.get(name, {}).pop("llm_fallbacks", None)
         report["modes"][mode] = summary
+    if first_scores:
+        report["first_scores"] = first_scores
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -16,7 +16,14 @@ from assistant.answering.terms import (
     question_terms,
 )
 from assistant.answering.types import Answer, PassageLike
-from assistant.retrieval.intents import FREQUENCY_SENTENCE, asks_frequency, expand_intent
+from assistant.retrieval.intents import (
+    FREQUENCY_SENTENCE,
+    asks_frequency,
+    asks_funding,
+    asks_past,
+    expand_intent,
+    is_historic_heading,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +41,31 @@ _NUMERIC_Q = re.compile(
     r"\b(how much|how many|how long|how often|when|what date|deadline|rate|cost|pay|wage|salary|"
     r"combien|quand|quelle date|date limite|taux|coût|cout|salaire|payé|paye|durée|duree|"
     # A comparison ("higher", "plus élevée") is answered by the figures.
-    r"higher|lower|more than|less than|plus élevée?s?|plus haute?s?|moins élevée?s?|bonifiée?s?)\b",
+    r"higher|lower|bigger|larger|more than|less than|plus élevée?s?|plus haute?s?|plus gros(?:se)?s?"
+    r"|moins élevée?s?|bonifiée?s?)\b",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(r"\d|\$")
+# Figures, including small ones written out ("within two days", "dans les deux jours").
+# A sentence stating a rule that has been replaced, or the rule that replaced it.
+_MONTHS = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre"
+    r"|d[ée]cembre|\d)"
+)
+_PAST_RULE = re.compile(
+    rf"^(?:before|until|prior to|avant(?: le)?|jusqu'(?:au|en))\s+(?:the\s+)?(?:1er\s+)?{_MONTHS}",
+    re.IGNORECASE,
+)
+_NEW_RULE = re.compile(
+    rf"^(?:from|since|starting|as of|depuis(?: le)?|[àa] compter d[ue]|[àa] partir d[ue])\s+"
+    rf"(?:the\s+)?(?:1er\s+)?{_MONTHS}",
+    re.IGNORECASE,
+)
+PAST_RULE_PENALTY = 1.0
+NEW_RULE_BONUS = 0.3
+_NUMBER = re.compile(
+    r"\d|\$|\b(?:two|three|four|five|six|twelve|deux|trois|quatre|cinq|six|douze)\b", re.IGNORECASE
+)
 # A question with this few content words ("where do i start", "do interns need wcb") says too
 # little to pick sentences by: the section, whose heading matched, answers it from the top.
 VAGUE_TOKENS = 3
@@ -82,6 +110,7 @@ def _score(
     position: int,
     weight: Weight = _uniform,
     frequency: bool = False,
+    current: bool = False,
 ) -> float:
     words = _tokens(sentence, lang)
     overlap = len(terms) * coverage(terms, words, weight)
@@ -92,6 +121,13 @@ def _score(
         score += 0.8  # "how often" is answered by "weekly", "every two weeks"
     if position == 0:
         score += 0.3  # topic sentences define the subject
+    if current:
+        # Today's rule before the one it replaced ("From April 1, 2026..." over "Before April
+        # 2026, a permit was needed..."), unless the question asks about the past.
+        if _PAST_RULE.search(sentence):
+            score -= PAST_RULE_PENALTY
+        elif _NEW_RULE.search(sentence):
+            score += NEW_RULE_BONUS
     return score
 
 
@@ -108,7 +144,7 @@ def select_sentences(
     if len(sentences) <= 1:
         return sentences
     # "is 17" is about the under-18 rate; "how often" is answered by "weekly".
-    wide = expand_intent(question, lang)
+    wide = expand_intent(question, lang, funding=False)
     terms = question_terms(wide, lang, subject_only=True) or question_terms(wide, lang)
     if heading:
         covered = _tokens(heading, lang)
@@ -118,11 +154,13 @@ def select_sentences(
         def weight(token: str) -> float:
             return base(token) * (HEADING_DISCOUNT if token in discounted else 1.0)
 
-    numeric = bool(_NUMERIC_Q.search(question))
+    # "any money to help me pay a student?" is answered by the amounts.
+    numeric = bool(_NUMERIC_Q.search(question)) or asks_funding(question)
     frequency = asks_frequency(question)
+    current = not asks_past(question)
     scored = sorted(
         (
-            (_score(s, terms, lang, numeric, i, weight, frequency), i)
+            (_score(s, terms, lang, numeric, i, weight, frequency, current), i)
             for i, s in enumerate(sentences)
         ),
         key=lambda item: (-item[0], item[1]),
@@ -133,7 +171,13 @@ def select_sentences(
         # The best-matching sentence, then the section's lead around it.
         top = scored[0][1]
         chosen.add(top)
-        length = _fill_from_lead(sentences, chosen, len(sentences[top]) + 1, VAGUE_MAX_CHARS)
+        # A superseded rule ("Before April 2026, ...") is not part of today's answer.
+        skip = (
+            {i for i, s in enumerate(sentences) if _PAST_RULE.search(s)} - chosen
+            if current
+            else set()
+        )
+        length = _fill_from_lead(sentences, chosen, len(sentences[top]) + 1, VAGUE_MAX_CHARS, skip)
     for score, i in scored:
         if len(chosen) >= MAX_SENTENCES:
             break
@@ -160,16 +204,23 @@ def select_sentences(
     return [sentences[i] for i in sorted(chosen)]
 
 
-def _fill_from_lead(sentences: list[str], chosen: set[int], length: int, budget: int) -> int:
+def _fill_from_lead(
+    sentences: list[str],
+    chosen: set[int],
+    length: int,
+    budget: int,
+    skip: set[int] | None = None,
+) -> int:
     """Add the section's opening sentences, in order, while they fit; return the new length.
 
     Knowledge sections answer their heading first, so for a vague question the lead is the answer.
-    Stops at the first sentence that would overflow `budget`, so the lead stays contiguous.
+    Stops at the first sentence that would overflow `budget`, so the lead stays contiguous
+    (apart from the `skip` sentences, left out).
     """
     for i, sentence in enumerate(sentences):
         if len(chosen) >= VAGUE_MAX_SENTENCES:
             break
-        if i in chosen:
+        if i in chosen or (skip and i in skip):
             continue
         extra = len(sentence) + 1
         if chosen and length + extra > budget:
@@ -195,6 +246,9 @@ FORM_MISMATCH = 0.2
 # ...and one that also ends on the question's last word asks the same question: "When do WIL
 # work terms start?" for "what months can a student start".
 ECHO_BONUS = 0.2
+# A heading about the past ("Did students need a co-op permit?") when the question isn't: the
+# rule it describes has changed, so the current one should answer.
+HISTORIC_PENALTY = 0.3
 HEADING_RECALL = 0.6
 HEADING_PRECISION = 0.3
 BODY = 0.4
@@ -219,6 +273,8 @@ def pick_passage(
         return pool[0][1]
     form = answer_form(question)
     asked = _last_token(question, lang)
+    current = not asks_past(question)
+    phrases = _distinctive_phrases(question, [p for _, p in pool])
 
     def score(item: tuple[int, PassageLike]) -> float:
         rank, passage = item
@@ -238,11 +294,34 @@ def pick_passage(
         elif form is not None and heading_form not in (None, "definition"):
             # "What is Mitacs Accelerate?" covers all of it; "How far ahead...?" only lead times.
             value -= FORM_MISMATCH
+        if current and is_historic_heading(passage.section):
+            value -= HISTORIC_PENALTY
+        if phrases and phrases & _phrases_in(passage):
+            value += PHRASE_BONUS
         return value + RANK_PRIOR[min(rank, len(RANK_PRIOR) - 1)]
 
     scores = [(score(item), item[1]) for item in pool]
     logger.debug("passage scores: %s", [(p.key, round(v, 3)) for v, p in scores])
     return max(scores, key=lambda pair: pair[0])[1]
+
+
+# A compound name from the question ("Canada-Alberta", "Level UP") that only some passages
+# hold names what the question is about.
+PHRASE_BONUS = 0.25
+_COMPOUND = re.compile(r"\b[^\W\d_]{2,}(?:-[^\W\d_]{2,})+\b")
+
+
+def _phrases_in(passage: PassageLike) -> set[str]:
+    return {m.lower() for m in _COMPOUND.findall(f"{passage.section} {passage.text}")}
+
+
+def _distinctive_phrases(question: str, pool: Sequence[PassageLike]) -> set[str]:
+    """Hyphenated compounds of the question found in some but at most half of the passages."""
+    asked = {m.lower() for m in _COMPOUND.findall(question)}
+    if not asked or len(pool) < 2:
+        return set()
+    found = [_phrases_in(p) & asked for p in pool]
+    return {phrase for phrase in asked if 0 < sum(phrase in f for f in found) <= len(pool) // 2}
 
 
 def _last_token(text: str, lang: str) -> str | None:

@@ -27,8 +27,6 @@ ASPECT = re.compile(
 # What kind of answer a question or a heading asks for, from its wording: "when do students
 # start" and "When do WIL work terms start?" both ask for a date. Checked in order.
 _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("amount", re.compile(r"\b(how much|how many|combien|co[uû]te|cost|price|prix)\b")),
-    ("length", re.compile(r"\b(how long|dur[ée]e?|durent)\b")),
     # "How far ahead should I start recruiting?" asks for a lead time, not a date.
     (
         "lead",
@@ -36,6 +34,9 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(how far ahead|how early|how far in advance|combien de temps [àa] l'avance|[àa] l'avance)\b"
         ),
     ),
+    # Before "amount": "ça dure combien" and "combien de temps durent-ils" ask for a length.
+    ("length", re.compile(r"\b(how long|dur[ée]e?|durent|combien de temps)\b")),
+    ("amount", re.compile(r"\b(how much|how many|combien|co[uû]te|cost|price|prix)\b")),
     (
         "time",
         re.compile(
@@ -43,7 +44,14 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("place", re.compile(r"^(where|o[uù])\b|\b(where|o[uù]) (do|can|should|est|se|puis)\b")),
-    ("person", re.compile(r"^(who|qui)\b|\bwho (do|should|can)\b|\bqui (contacter|appeler)\b")),
+    # "Which SAIT office handles co-op...?" names whom to contact.
+    (
+        "person",
+        re.compile(
+            r"^(who|qui)\b|\bwho (do|should|can|handles)\b|\bqui (contacter|appeler)\b"
+            r"|\b(which|what) (\w+ ){0,4}office\b|\bquel bureau\b"
+        ),
+    ),
     ("definition", re.compile(r"^(what is|what are|what's|c'est quoi|qu'est-ce qu)")),
 )
 
@@ -87,6 +95,12 @@ EXTRA_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "bank": ("financial institution",),
         "banks": ("financial institutions",),
         "meet": ("check-in",),
+        "bigger": ("higher", "more"),
+        "larger": ("higher", "more"),
+        "moved": ("newcomer", "arrived"),
+        "immigrant": ("newcomer", "arrived"),
+        "home": ("remote",),
+        "keep": ("store", "retain"),
     },
     "fr": {
         "argent": ("subvention", "financement", "salaire"),
@@ -99,6 +113,14 @@ EXTRA_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "banque": ("institution financière",),
         "banques": ("institutions financières",),
         "rencontrer": ("suivi",),
+        "gros": ("élevé", "plus"),
+        "grosse": ("élevée", "plus"),
+        "haute": ("élevée",),
+        "arrivé": ("nouvel arrivant", "arrivés"),
+        "immigrant": ("nouvel arrivant",),
+        "maison": ("domicile", "distance", "télétravail"),
+        "garder": ("conserver",),
+        "gardez": ("conserve", "conserver"),
     },
 }
 

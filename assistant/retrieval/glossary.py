@@ -85,6 +85,8 @@ FR_TO_EN: dict[str, str] = {
     "adaptation": "accommodation",
     "teletravail": "remote",
     "a distance": "remote",
+    "de la maison": "remote from home",
+    "a la maison": "remote at home",
     "hybride": "hybrid",
     "admissible": "eligible",
     "admissibilite": "eligibility",

@@ -31,7 +31,7 @@ _EXTRA_STOP_WORDS = """
     it's that's what's there's here's let's who's how's
     isnt arent wasnt werent dont doesnt didnt cant couldnt wouldnt shouldnt havent hasnt
     im ive whats thats theres hows
-    about
+    about help
     est-ce puis peux peut dois doit faut fait faire quoi comment quel quelle quels quelles
     ou où je j me mon ma mes nous notre nos vous votre vos on y a à
     si ça fais fait font vais va
@@ -139,6 +139,9 @@ class LexicalIndex:
     def __init__(self, texts: list[str], langs: list[str]) -> None:
         import bm25s
 
+        # bm25s sets its own logger to DEBUG on import, so "Building index from tokens" reached
+        # every console that logs at the root (the chat command's, for one).
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.size = len(texts)
         token_lists = [tokenize(t, lang) for t, lang in zip(texts, langs, strict=True)]
         self._doc_tokens = [set(toks) for toks in token_lists]

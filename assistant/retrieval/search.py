@@ -13,7 +13,14 @@ from pydantic import BaseModel
 from assistant.retrieval.fusion import RankedList, fuse
 from assistant.retrieval.glossary import expand_query, pseudo_translation
 from assistant.retrieval.index import KnowledgeIndex, StoredChunk
-from assistant.retrieval.intents import expand_intent
+from assistant.retrieval.intents import (
+    FUNDING_WORDS,
+    asks_definition,
+    asks_funding,
+    asks_past,
+    expand_intent,
+    is_historic_heading,
+)
 from assistant.retrieval.lexical import query_synonyms, query_terms, query_tokens, tokenize
 from assistant.retrieval.text import split_sentences
 
@@ -82,6 +89,32 @@ class RetrievalTuning:
     # BM25 over the query plus its intent's words ("under 18" for "is 17", "weekly" for
     # "how often"): ranks only, relevance still comes from the question's own words.
     intent_weight: float = 1.0
+    # BM25 over the wage subsidy's own words, for a general ask for money (see intents.py).
+    funding_weight: float = 1.0
+    # Sections whose heading asks about the past ("Did students need a co-op permit?") describe
+    # rules that have changed: they rank lower unless the question asks about the past.
+    historic_penalty: float = 0.6
+    # When the dense and keyword rankings put the same section first, the question is about it
+    # even if casual wording keeps the dense similarity a little under the threshold (French
+    # questions meet an English-trained embedder): this much under it still counts, with at
+    # least this keyword coverage. 0 turns the rule off (English: its threshold is already low).
+    agreement_margin: float = 0.0
+    agreement_margin_fr: float = 0.16
+    agreement_coverage: float = 0.35
+    # Headings are the questions their sections answer: a heading made of the question's own
+    # words ("c'est quoi un stage coop" -> "Qu'est-ce qu'un stage coop?") is ranked on its own list,
+    # scored by how much of the question it holds times how much of it the question accounts for.
+    # Only for questions asking what something is ("what is", "c'est quoi"): their words are the
+    # subject's name, which other sections use in passing too.
+    heading_weight: float = 1.0
+    heading_weight_fr: float = 1.5
+    heading_min_score: float = 0.0
+
+
+# Stems of the words headings use to ask what something means ("What does ... mean?", "Que
+# veut dire ...?", "Que signifie ...?"): the question's form, not its subject.
+_FORM_STEMS = frozenset({"mean", "veut", "dir", "signif", "signifi"})
+_BRACKETS = re.compile(r"\([^)]*\)")
 
 
 def _norm_lang(lang: str | None) -> str:
@@ -122,6 +155,67 @@ class HybridRetriever:
     def __init__(self, index: KnowledgeIndex, tuning: RetrievalTuning | None = None) -> None:
         self.index = index
         self.tuning = tuning or RetrievalTuning()
+        self._headings_for: list[StoredChunk] | None = None
+        self._headings: dict[str, dict[str, tuple[set[str], set[str]]]] = {}
+        self._defining_for: list[StoredChunk] | None = None
+        self._defining: set[str] = set()
+
+    def _heading_tokens(self) -> dict[str, dict[str, tuple[set[str], set[str]]]]:
+        """Map each language to its sections' heading stems by key, twice: all of them, and the
+        core (no wording of the question form like "mean", no alias in brackets like "(SWPP)").
+        Cached per index state."""
+        chunks = self.index.chunks()
+        if self._headings_for is not chunks:
+            headings: dict[str, dict[str, tuple[set[str], set[str]]]] = {}
+            for c in chunks:
+                lang = str(c.metadata.get("lang", ""))
+                key = str(c.metadata.get("key", c.chunk_id))
+                section = str(c.metadata.get("section", ""))
+                if section:
+                    full = set(tokenize(section, lang)) - _FORM_STEMS
+                    core = set(tokenize(_BRACKETS.sub(" ", section), lang)) - _FORM_STEMS
+                    headings.setdefault(lang, {})[key] = (full, core or full)
+            self._headings, self._headings_for = headings, chunks
+        return self._headings
+
+    def _defining_headings(self) -> set[str]:
+        """Keys of sections whose heading asks what something is ("What is SWPP?")."""
+        chunks = self.index.chunks()
+        if self._defining_for is not chunks:
+            self._defining = {
+                str(c.metadata.get("key", c.chunk_id))
+                for c in chunks
+                if asks_definition(str(c.metadata.get("section", "")))
+            }
+            self._defining_for = chunks
+        return self._defining
+
+    def _heading_ranking(self, text: str, lang: str) -> list[tuple[str, float]]:
+        """Rank sections whose heading (in the query's language) matches the question's words."""
+        terms = query_terms(text, lang)
+        if not terms:
+            return []
+        lexical = self.index.lexical()
+
+        def weight(stems: set[str]) -> float:
+            return max((lexical.idf(s) for s in stems), default=0.0) or 1.0
+
+        total = sum(weight(stems) for stems in terms)
+        asked = set().union(*terms)
+        hits: list[tuple[str, float]] = []
+        defining = self._defining_headings()
+        for key, (heading, core) in self._heading_tokens().get(lang, {}).items():
+            if not heading or not (asked & heading):
+                continue
+            recall = sum(weight(stems) for stems in terms if stems & heading) / total
+            precision = max(
+                sum(weight({tok}) for tok in part if tok in asked)
+                / sum(weight({tok}) for tok in part)
+                for part in (heading, core)
+            )
+            # A heading that itself asks "what is ...?" defines its subject.
+            hits.append((key, recall * precision * (1.0 if key in defining else 0.5)))
+        return sorted(hits, key=lambda h: -h[1])[: self.tuning.candidates]
 
     # ----- filters -------------------------------------------------------------------
     def _where(self, audience: str | None, institution: str | None) -> dict[str, Any] | None:
@@ -275,8 +369,13 @@ class HybridRetriever:
         ranks: tuple[dict[str, int], dict[str, int]] = (key_rank, {}) if dense else ({}, key_rank)
         return self._passages(scored, lang, order, ranks, tokens, k)
 
-    def _relevance(self, best_dense: float, coverage: float, lang: str) -> tuple[bool, str | None]:
-        """Decide whether anything relevant was found from dense similarity and keyword coverage."""
+    def _relevance(
+        self, best_dense: float, coverage: float, lang: str, agree: bool = False
+    ) -> tuple[bool, str | None]:
+        """Decide whether anything relevant was found from dense similarity and keyword coverage.
+
+        `agree` says the dense and keyword rankings put the same section first.
+        """
         t = self.tuning
         threshold = t.dense_threshold_fr if lang == "fr" else t.dense_threshold
         if best_dense >= threshold:
@@ -284,6 +383,14 @@ class HybridRetriever:
         if coverage >= t.lexical_strong_coverage:
             return True, None
         if coverage >= t.lexical_coverage and best_dense >= threshold - t.lexical_dense_margin:
+            return True, None
+        margin = t.agreement_margin_fr if lang == "fr" else t.agreement_margin
+        if (
+            agree
+            and margin > 0
+            and coverage >= t.agreement_coverage
+            and best_dense >= threshold - margin
+        ):
             return True, None
         return False, (
             f"best dense similarity {best_dense:.2f} < {threshold:.2f} "
@@ -353,6 +460,23 @@ class HybridRetriever:
             [(cid, s) for cid, s, _ in bm25_hits], by_id, t.bm25_weight_fr if fr else t.bm25_weight
         )
         lists.append(bm25_list)
+        heading_hits = self._heading_ranking(query, lang) if asks_definition(query) else []
+        heading_hits = [h for h in heading_hits if h[1] >= t.heading_min_score]
+        if heading_hits:
+            lists.append(
+                RankedList(
+                    [key for key, _ in heading_hits],
+                    [score for _, score in heading_hits],
+                    t.heading_weight_fr if fr else t.heading_weight,
+                )
+            )
+        if asks_funding(query):
+            # "any money to help me pay a student?": rank by the subsidy's own words alone too,
+            # so the sections about it come up even when the question's words ("help", "pay")
+            # also fit other programs.
+            hint_hits, _ = self._bm25_ranking(FUNDING_WORDS[lang], lang, audience, institution)
+            weight = t.funding_weight * (t.bm25_weight_fr if fr else t.bm25_weight)
+            lists.append(self._ranked([(cid, s) for cid, s, _ in hint_hits], by_id, weight))
         intent = expand_intent(query, lang)
         if intent != query:
             intent_hits, _ = self._bm25_ranking(intent, lang, audience, institution)
@@ -372,19 +496,26 @@ class HybridRetriever:
         dense_keys, bm25_keys = dense_list.keys, bm25_list.keys
         langs_by_key: dict[str, set[str]] = {}
         inst_by_key: dict[str, str] = {}
+        historic: set[str] = set()
         for c in by_id.values():
             key = str(c.metadata.get("key"))
             langs_by_key.setdefault(key, set()).add(str(c.metadata.get("lang")))
             inst_by_key[key] = str(c.metadata.get("institution") or "")
+            if is_historic_heading(str(c.metadata.get("section", ""))):
+                historic.add(key)
+        demote_past = not asks_past(query)
         for key in fused:
             if lang not in langs_by_key.get(key, {lang}):
                 fused[key] *= t.fallback_penalty_fr if lang == "fr" else t.fallback_penalty
             if institution and inst_by_key.get(key) == institution.lower():
                 fused[key] *= t.institution_boost
+            if demote_past and key in historic:
+                fused[key] *= t.historic_penalty
         scored = sorted(fused.items(), key=lambda kv: -kv[1])
 
         top_cov = max((cov for _, _, cov in bm25_hits[:3]), default=0.0)
-        relevant, reason = self._relevance(best_dense, top_cov, lang)
+        agree = bool(dense_keys and bm25_keys and dense_keys[0] == bm25_keys[0])
+        relevant, reason = self._relevance(best_dense, top_cov, lang, agree)
         order: dict[str, int] = {}
         for cid, _ in dense_hits:
             order.setdefault(cid, len(order))

@@ -27,6 +27,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "visa": ("permit",),
         "fee": ("cost",),
         "price": ("cost",),
+        "home": ("remote",),
+        "wfh": ("remote",),
     },
     "fr": {
         "international": ("étranger",),
@@ -45,6 +47,10 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "gestionnaire": ("superviseur",),
         "télétravail": ("distance",),
         "argent": ("subvention", "financement", "salaire"),
+        "maison": ("distance", "télétravail", "domicile"),
+        "garder": ("conserver",),
+        "gardez": ("conserver",),
+        "dispo": ("disponible", "heures"),
     },
 }
 

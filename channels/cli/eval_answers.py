@@ -8,12 +8,24 @@ from typing import Annotated, Any
 import typer
 
 from channels.cli.common import settings_or_exit
-from evals.answers_eval import DATASET, RESULTS, run_answers_eval
+from evals.answers_eval import DATASET, HELD_OUT, RESULTS, run_answers_eval
+
+
+def _rates(summary: dict[str, Any], indent: str = "  ") -> list[str]:
+    lines = []
+    for group in ("by_language", "by_category", "by_language_category"):
+        for name, rate in summary[group].items():
+            lines.append(
+                f"{indent}{name:<16} {rate['passed']:>3}/{rate['total']:<3} {rate['rate']:.1%}"
+            )
+    return lines
 
 
 def format_report(report: dict[str, Any]) -> str:
-    """Return the pass rates per mode, language and category as text."""
+    """Return the pass rates per mode, language and category as text (main cases first, then
+    each held-out batch, with its first recorded score when there is one)."""
     lines = [f"answers eval: {report['cases']} cases ({report['dataset']})"]
+    first_scores = report.get("first_scores") or {}
     for mode, summary in report["modes"].items():
         if "skipped" in summary:
             lines.append(f"\n[{mode}] skipped: {summary['skipped']}")
@@ -22,11 +34,19 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(
             f"\n[{mode}] overall {overall['passed']}/{overall['total']} ({overall['rate']:.1%})"
         )
-        for group in ("by_language", "by_category", "by_language_category"):
-            for name, rate in summary[group].items():
-                lines.append(
-                    f"  {name:<16} {rate['passed']:>3}/{rate['total']:<3} {rate['rate']:.1%}"
-                )
+        lines += _rates(summary)
+        for name in HELD_OUT:
+            held = summary.get(name)
+            if not held:
+                continue
+            rate = held["overall"]
+            line = f"  held-out {name}: {rate['passed']}/{rate['total']} ({rate['rate']:.1%})"
+            first = first_scores.get(name)
+            if first and mode == first.get("mode"):
+                was = first["overall"]
+                line += f"; first score {was['passed']}/{was['total']} ({first['recorded_at']})"
+            lines.append(line)
+            lines += _rates(held, indent="    ")
         if summary.get("cited_expected_section") is not None:
             lines.append(f"  cited the expected section: {summary['cited_expected_section']:.1%}")
         if "llm_fallbacks" in summary:

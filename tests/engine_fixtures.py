@@ -62,7 +62,7 @@ def make_client(tmp_path: Path, knowledge_retriever: Any) -> AppFactory:
 
     @contextmanager
     def factory(
-        llm: FakeOpenAI | None = None, timeout_s: float = 5.0, **overrides: Any
+        llm: FakeOpenAI | None = None, timeout_s: float = 20.0, **overrides: Any
     ) -> Iterator[tuple[TestClient, Runtime]]:
         values: dict[str, Any] = {"data_dir": tmp_path / "data", "env": "test", **overrides}
         if llm is not None:

@@ -22,7 +22,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from tests.servers import ThreadedServer, free_port
+from tests.servers import ThreadedServer
 
 _PASSAGE = re.compile(r"^\[(\d+)\][^\n]*\n(.+?)(?=\n\[\d+\]|\Z)", re.S | re.M)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -124,8 +124,8 @@ class FakeOpenAI:
 
     def start(self) -> FakeOpenAI:
         """Serve on a free local port in a background thread; return self once it accepts requests."""
-        self.port = free_port()
-        self._server = ThreadedServer(self.app(), self.port, "fake OpenAI server")
+        self._server = ThreadedServer(self.app(), 0, "fake OpenAI server")
+        self.port = self._server.port
         self._server.start()
         return self
 

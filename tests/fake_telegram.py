@@ -23,7 +23,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from tests.servers import ThreadedServer, free_port
+from tests.servers import ThreadedServer, free_port  # noqa: F401 - tests import it from here
 
 BOT_USER = {
     "id": 999_000_111,
@@ -117,11 +117,11 @@ class FakeTelegram:
 
     def __init__(self, token: str = "123456:TEST-token-abcdef") -> None:
         self.token = token
-        self.port = free_port()
+        self.port = 0  # a free port is taken when it starts, unless a test sets one
         self.calls: list[Call] = []
         self.refuse_token = False
         self.webhook: dict[str, Any] = {}
-        self.sent: dict[tuple[int, int], dict[str, Any]] = {}
+        self._sent: dict[tuple[int, int], dict[str, Any]] = {}
         self._updates: list[dict[str, Any]] = []
         self._confirmed = 0
         self._update_ids = itertools.count(1)
@@ -141,6 +141,7 @@ class FakeTelegram:
     def start(self) -> FakeTelegram:
         """Serve in a background thread and return once it accepts connections."""
         self._server = ThreadedServer(self._app(), self.port, "fake Telegram server")
+        self.port = self._server.port
         self._server.start()
         return self
 
@@ -234,6 +235,12 @@ class FakeTelegram:
 
     # --- what tests assert -----------------------------------------------------------------
 
+    @property
+    def sent(self) -> dict[tuple[int, int], dict[str, Any]]:
+        """Return the messages the bot sent, by (chat id, message id): a snapshot, safe to iterate."""
+        with self._lock:
+            return dict(self._sent)
+
     def calls_of(self, method: str, **where: Any) -> list[Call]:
         """Return the recorded calls of a method whose params match `where`."""
         with self._lock:
@@ -249,7 +256,7 @@ class FakeTelegram:
         method: str,
         *,
         count: int = 1,
-        timeout: float = 10.0,
+        timeout: float = 20.0,
         where: Callable[[Call], bool] | None = None,
         **params: Any,
     ) -> list[Call]:
@@ -272,7 +279,7 @@ class FakeTelegram:
             if chat == chat_id
         ]
 
-    def wait_until_polling(self, timeout: float = 10.0) -> None:
+    def wait_until_polling(self, timeout: float = 20.0) -> None:
         """Wait for the bot's first getUpdates (it is then ready for updates)."""
         self.wait_for("getUpdates", timeout=timeout)
 
@@ -284,24 +291,33 @@ class FakeTelegram:
         @app.api_route("/bot{token}/{method}", methods=["GET", "POST"])
         async def endpoint(token: str, method: str, request: Request) -> JSONResponse:
             params = await _params(request)
+            if method == "getUpdates" and not self.refuse_token and token == self.token:
+                with self._lock:
+                    self.calls.append(Call(method, params, token))
+                if method in self._failures:
+                    return _error(*self._failures[method])
+                return _ok(await self._get_updates(params))
+            # A test that saw the call must also see its effect (a message in `sent`): record the
+            # call and apply it in one step.
             with self._lock:
                 self.calls.append(Call(method, params, token))
-            if self.refuse_token or token != self.token:
-                return _error(401, "Unauthorized")
-            if method in self._failures:
-                code, description = self._failures[method]
-                return _error(code, description)
-            if method == "getUpdates":
-                return _ok(await self._get_updates(params))
-            handler = getattr(self, "_m_" + method, None)
-            if handler is None:
-                return _error(404, f"Not Found: method {method} not implemented by the fake")
-            try:
-                return _ok(handler(params))
-            except BadRequest as exc:
-                return _error(400, f"Bad Request: {exc}")
+                return self._answer(method, token, params)
 
         return app
+
+    def _answer(self, method: str, token: str, params: dict[str, Any]) -> JSONResponse:
+        if self.refuse_token or token != self.token:
+            return _error(401, "Unauthorized")
+        if method in self._failures:
+            code, description = self._failures[method]
+            return _error(code, description)
+        handler = getattr(self, "_m_" + method, None)
+        if handler is None:
+            return _error(404, f"Not Found: method {method} not implemented by the fake")
+        try:
+            return _ok(handler(params))
+        except BadRequest as exc:
+            return _error(400, f"Bad Request: {exc}")
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -346,7 +362,7 @@ class FakeTelegram:
         return True
 
     def _m_deleteMessage(self, params: dict[str, Any]) -> bool:
-        self.sent.pop((int(params["chat_id"]), int(params["message_id"])), None)
+        self._sent.pop((int(params["chat_id"]), int(params["message_id"])), None)
         return True
 
     def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -362,10 +378,10 @@ class FakeTelegram:
         if _inline(params.get("reply_markup")):  # Telegram echoes inline keyboards only
             message["reply_markup"] = params["reply_markup"]
         reply = params.get("reply_parameters") or {}
-        replied = self.sent.get((chat_id, int(reply.get("message_id", 0))))
+        replied = self._sent.get((chat_id, int(reply.get("message_id", 0))))
         if replied is not None:
             message["reply_to_message"] = {k: v for k, v in replied.items() if k != "raw"}
-        self.sent[(chat_id, message_id)] = {**message, "raw": params.get("text", "")}
+        self._sent[(chat_id, message_id)] = {**message, "raw": params.get("text", "")}
         return message
 
     def _m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -386,9 +402,9 @@ class FakeTelegram:
 
     def _stored(self, params: dict[str, Any]) -> dict[str, Any]:
         key = (int(params["chat_id"]), int(params["message_id"]))
-        if key not in self.sent:
+        if key not in self._sent:
             raise BadRequest("message to edit not found")
-        return self.sent[key]
+        return self._sent[key]
 
     @staticmethod
     def _visible(params: dict[str, Any]) -> str:
@@ -454,7 +470,7 @@ def _error(code: int, description: str) -> JSONResponse:
 
 @contextmanager
 def bot_app(
-    settings: Any, runtime: Any = None, *, wait_ready: bool = True, timeout: float = 10.0
+    settings: Any, runtime: Any = None, *, wait_ready: bool = True, timeout: float = 20.0
 ) -> Iterator[tuple[Any, Any, Any]]:
     """Run the web app with the Telegram bot started by its startup hook; yield (client, bot, runtime)."""
     from fastapi.testclient import TestClient

@@ -11,23 +11,44 @@ import uvicorn
 
 
 def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nobody listens on right now."""
+    """Return a TCP port on 127.0.0.1 that nobody listens on right now.
+
+    Another process may take it before it is used: to serve, prefer `bound_socket()`.
+    """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
+def bound_socket(port: int = 0) -> socket.socket:
+    """Return a TCP socket bound to 127.0.0.1:`port` (a free port when 0), for uvicorn to serve on.
+
+    Binding here, not in uvicorn, leaves no window in which another process can take the port.
+    """
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 class ThreadedServer:
-    """A uvicorn server on 127.0.0.1:`port`, started and stopped from test code."""
+    """A uvicorn server on 127.0.0.1:`port` (a free one when 0), started and stopped from test code."""
 
     def __init__(self, app: Any, port: int, name: str) -> None:
-        self.port = port
+        sock = bound_socket(port)
+        self.port = int(sock.getsockname()[1])
         self._name = name
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
         )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name=name, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name=name, daemon=True
+        )
 
     def start(self, timeout: float = 10) -> None:
         """Serve in the background; return once the port accepts connections."""

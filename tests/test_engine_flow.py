@@ -186,9 +186,10 @@ async def test_any_worker_serves_any_turn_and_submissions_reach_the_liaison_topi
         )
 
     workers = [worker(), worker()]
-    events = runtime.bus.subscribe(LIAISON_TOPIC)
+    live = asyncio.Event()
+    events = runtime.bus.subscribe(LIAISON_TOPIC, live)
     waiting = asyncio.ensure_future(events.__anext__())
-    await asyncio.sleep(0)  # let the subscription register before anything is published
+    await asyncio.wait_for(live.wait(), timeout=15)  # subscribed before anything is published
     conv, _ = create_conversation(runtime.db, channel="api")
     turn = await workers[0].handle(conv.id, "I'm looking for a co-op placement")
     for i in range(30):
@@ -201,6 +202,6 @@ async def test_any_worker_serves_any_turn_and_submissions_reach_the_liaison_topi
         else:
             turn = await engine.handle(conv.id, STUDENT_ANSWERS[intake["asking"]])
     assert turn.intake is not None and turn.intake["status"] == "submitted"
-    event = await asyncio.wait_for(waiting, timeout=2)
+    event = await asyncio.wait_for(waiting, timeout=15)
     assert event["type"] == "intake_submitted" and event["data"]["id"] == turn.intake["id"]
     await events.aclose()  # type: ignore[attr-defined]

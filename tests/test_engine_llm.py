@@ -79,11 +79,11 @@ def test_slow_llm_times_out_and_the_extractive_answer_is_given(
 ) -> None:
     with make_client(llm=fake_llm, timeout_s=0.5) as (client, _):
         cid, token = start(client)
-        fake_llm.push(Reply(text="too late [1]", delay_s=3))
+        fake_llm.push(Reply(text="too late [1]", delay_s=6))
         started = time.monotonic()
         body = say(client, cid, token, QUESTION)
         elapsed = time.monotonic() - started
-    assert elapsed < 2.5
+    assert elapsed < 5  # gave up after 0.5 s instead of waiting 6 s (with room for a busy machine)
     assert "too late" not in body["reply"]["text"]
     assert "$5,000" in body["reply"]["text"] and body["reply"]["citations"]
 

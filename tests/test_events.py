@@ -16,9 +16,9 @@ async def _roundtrip(publisher: EventBus, subscriber: EventBus) -> None:
     ready = asyncio.Event()
     stream = subscriber.subscribe(topic, ready)
     first = asyncio.ensure_future(stream.__anext__())
-    await asyncio.wait_for(ready.wait(), timeout=5)  # the subscription is live
+    await asyncio.wait_for(ready.wait(), timeout=15)  # the subscription is live
     await publisher.publish(topic, {"type": "message", "data": {"text": "Hi from a liaison"}})
-    event = await asyncio.wait_for(first, timeout=5)
+    event = await asyncio.wait_for(first, timeout=15)
     assert event["data"]["text"] == "Hi from a liaison"
     await stream.aclose()  # type: ignore[attr-defined]
 

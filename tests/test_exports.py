@@ -103,7 +103,7 @@ def test_export_command(runtime: Runtime) -> None:
     done = subprocess.run(
         [sys.executable, "-c", "from channels.cli import main; main()", "export", "intakes",
          "--kind", "employer", "--format", "jsonl", "--data-dir", data_dir],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     records = [json.loads(line) for line in done.stdout.splitlines()]

@@ -20,7 +20,9 @@ from tests.handoff_support import WEDNESDAY_10AM_CALGARY, Person, ask_for_human,
 schemathesis = pytest.importorskip("schemathesis")
 hypothesis = pytest.importorskip("hypothesis")
 
-pytestmark = pytest.mark.slow
+# Hundreds of generated requests: about a minute on an idle 2-core machine, three times that
+# on a busy one, so it gets more than the suite's 300 s per-test limit (meant to catch hangs).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 EXAMPLES = 25
 

@@ -34,7 +34,7 @@ class EventStream:
         self._client = httpx.Client(timeout=httpx.Timeout(30, read=30))
         self._thread = threading.Thread(target=self._read, args=(url, headers), daemon=True)
         self._thread.start()
-        assert self.connected.wait(10), "the event stream did not connect"
+        assert self.connected.wait(20), "the event stream did not connect"
 
     def _read(self, url: str, headers: dict[str, str]) -> None:
         name, data = "message", []
@@ -53,7 +53,7 @@ class EventStream:
         except httpx.HTTPError:
             pass
 
-    def next(self, match: Callable[[Event], bool], timeout: float = 5.0) -> Event:
+    def next(self, match: Callable[[Event], bool], timeout: float = 20.0) -> Event:
         """Return the first event matching `match`, skipping others; fail after `timeout`."""
         deadline = time.monotonic() + timeout
         skipped: list[Event] = []
@@ -72,7 +72,7 @@ class EventStream:
 
 
 def _subscribed(runtime: Runtime, topic: str) -> None:
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 20
     while runtime.bus.subscriber_count(topic) == 0:  # type: ignore[attr-defined]
         assert time.monotonic() < deadline, f"nobody subscribed to {topic}"
         time.sleep(0.01)

@@ -90,7 +90,7 @@ def test_liaison_reply_on_one_worker_reaches_the_person_on_another(
             daemon=True,
         )
         reader.start()
-        deadline = time.monotonic() + 10  # wait until the subscription is live on worker A
+        deadline = time.monotonic() + 20  # wait until the subscription is live on worker A
         while time.monotonic() < deadline and not any(e["event"] == "connected" for e in events):
             time.sleep(0.02)
         assert any(e["event"] == "connected" for e in events), "the event stream never connected"
@@ -112,7 +112,7 @@ def test_liaison_reply_on_one_worker_reaches_the_person_on_another(
         )
         assert sent.status_code in (200, 201)
 
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 20
         while time.monotonic() < deadline and not any(
             e["event"] == "message" and e["data"].get("role") == "liaison" for e in events
         ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,8 @@ from fastapi.testclient import TestClient
 from assistant.config import Settings, load_settings
 from assistant.conversations import find_by_channel_user
 from assistant.liaisons import NewLiaison, create_liaison
-from assistant.store.models import Liaison
+from assistant.store.models import Handoff, Liaison
+from channels.telegram.tickets import META_MESSAGE
 from tests.conftest import auth
 from tests.fake_telegram import Call, FakeTelegram, bot_app
 
@@ -57,13 +59,32 @@ def ticket_call(tg: FakeTelegram) -> Call:
     )[0]
 
 
-def ticket_message(tg: FakeTelegram) -> dict[str, Any]:
-    """Return the ticket message as stored by Telegram (what a reply or a button press refers to)."""
+def ticket_message(tg: FakeTelegram, rt: Any, handoff_id: str) -> dict[str, Any]:
+    """Return the ticket message as stored by Telegram (what a reply or a button press refers to).
+
+    Returns once the bot has also stored which message shows the ticket: it learns the id only
+    when Telegram answers the sendMessage, a moment after the fake has seen the call.
+    """
     ticket_call(tg)
+    stored_message_id(rt, handoff_id)
     for (chat, _), message in sorted(tg.sent.items(), key=lambda kv: kv[0][1]):
         if chat == STAFF and "Handoff #" in message["text"]:
             return {k: v for k, v in message.items() if k != "raw"}
     raise AssertionError("no ticket message in the staff group")
+
+
+def stored_message_id(rt: Any, handoff_id: str, timeout: float = 20.0) -> int:
+    """Return the staff-group message id stored on the ticket, waiting until it is there."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with rt.db.session() as s:
+            ticket = s.get(Handoff, handoff_id)
+            assert ticket is not None
+            found = (ticket.meta or {}).get(META_MESSAGE)
+        if found is not None:
+            return int(found)
+        assert time.monotonic() < deadline, f"the bot never stored the message of {handoff_id}"
+        time.sleep(0.02)
 
 
 def link(tg: FakeTelegram, liaison: NewLiaison, telegram_id: int, name: str) -> None:
@@ -102,11 +123,12 @@ def test_liaison_reply_through_the_http_api_reaches_the_telegram_user(
         before = len(tg.calls_of("sendMessage", chat_id=SAM))
         tg.send_text(SAM, "Thanks! My email is sam@example.org")
         detail: dict[str, Any] = {}
-        for _ in range(200):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
             detail = client.get(f"/api/handoffs/{ticket['id']}", headers=auth(lee.token)).json()
             if any(m["text"].startswith("Thanks! My email") for m in detail["transcript"]):
                 break
-            tg.wait_for("getUpdates", count=1)
+            time.sleep(0.05)
         assert any(m["text"].startswith("Thanks! My email") for m in detail["transcript"])
         assert len(tg.calls_of("sendMessage", chat_id=SAM)) == before
 
@@ -132,7 +154,7 @@ def test_staff_group_claims_replies_and_resolves_without_the_console(
             }
 
         ticket = ask_for_a_person(tg, client, lee.token)
-        posted = ticket_message(tg)
+        posted = ticket_message(tg, rt, ticket["id"])
         short = ticket["id"][:8]
         assert f"Handoff #{short}" in posted["text"]
         assert "Reason: requested" in posted["text"] and "Channel: telegram" in posted["text"]
@@ -247,7 +269,7 @@ def test_console_actions_show_up_in_the_staff_group(
     with bot_app(tg_settings) as (client, _bot, rt):
         lee = create_liaison(rt.db, "lee@example.org", "Lee Liaison")
         ticket = ask_for_a_person(tg, client, lee.token)
-        ticket_message(tg)
+        ticket_message(tg, rt, ticket["id"])
         client.post(f"/api/handoffs/{ticket['id']}/claim", headers=auth(lee.token))
         tg.wait_for(
             "editMessageText",

@@ -15,10 +15,18 @@ from assistant.liaisons import create_liaison
 from assistant.runtime import build_runtime
 from assistant.store.models import Conversation, Handoff
 from channels.telegram.staff_threads import TicketThreads
-from channels.telegram.tickets import META_MESSAGE, intake_text
+from channels.telegram.tickets import intake_text
 from tests.conftest import auth
 from tests.fake_telegram import FakeTelegram, bot_app
-from tests.test_telegram_handoff import LEE_TG, SAM, STAFF, ask_for_a_person, link, ticket_message
+from tests.test_telegram_handoff import (
+    LEE_TG,
+    SAM,
+    STAFF,
+    ask_for_a_person,
+    link,
+    stored_message_id,
+    ticket_message,
+)
 
 OFFER: dict[str, Any] = {
     "id": "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
@@ -113,10 +121,8 @@ def test_after_a_restart_group_replies_and_new_messages_still_thread_to_the_tick
         lee = create_liaison(rt.db, "lee@example.org", "Lee Liaison")
         link(tg, lee, LEE_TG, "Lee")
         ticket = ask_for_a_person(tg, client, lee.token)
-        posted = ticket_message(tg)
-        with rt.db.session() as s:
-            stored = s.get(Handoff, ticket["id"])
-            assert stored is not None and stored.meta[META_MESSAGE] == posted["message_id"]
+        posted = ticket_message(tg, rt, ticket["id"])
+        assert stored_message_id(rt, ticket["id"]) == posted["message_id"]
 
     # A new bot and runtime on the same database: nothing is remembered in memory.
     with bot_app(settings) as (client, bot, rt):

@@ -25,7 +25,7 @@ def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
         ],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
         check=False,
     )
 
@@ -51,3 +51,34 @@ def test_liaison_add_prints_working_token(tmp_path: Path) -> None:
     bad = _cli("liaison", "add", "not-an-email", "--name", "X", data_dir=data)
     assert bad.returncode != 0 and "invalid email" in bad.stderr
     assert "Traceback" not in bad.stderr + again.stderr
+
+
+def test_liaison_admin_commands_through_the_installed_entry_point(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    added = _cli("liaison", "add", "kim@example.org", "--name", "Kim Roy", data_dir=data)
+    assert added.returncode == 0, added.stderr
+    old_token = added.stdout.strip().splitlines()[-1]
+
+    listed = _cli("liaison", "list", data_dir=data)
+    assert listed.returncode == 0, listed.stderr
+    assert "kim@example.org" in listed.stdout and "Kim Roy" in listed.stdout
+    assert old_token not in listed.stdout + listed.stderr
+
+    reset = _cli("liaison", "reset", "kim@example.org", data_dir=data)
+    assert reset.returncode == 0, reset.stderr
+    new_token = reset.stdout.strip().splitlines()[-1]
+    assert new_token.startswith("l_") and new_token != old_token
+
+    app = create_app(load_settings(data_dir=data))
+    with TestClient(app) as c:
+        assert c.get("/api/handoffs", headers=auth(old_token)).status_code == 401
+        assert c.get("/api/handoffs", headers=auth(new_token)).status_code == 200
+        disabled = _cli("liaison", "disable", "kim@example.org", data_dir=data)
+        assert disabled.returncode == 0, disabled.stderr
+        assert c.get("/api/handoffs", headers=auth(new_token)).status_code == 401
+
+    unknown = _cli("liaison", "disable", "nobody@example.org", data_dir=data)
+    bad_role = _cli("liaison", "role", "kim@example.org", "owner", data_dir=data)
+    assert unknown.returncode == 1 and "no liaison account" in unknown.stderr
+    assert bad_role.returncode == 2 and "role must be" in bad_role.stderr
+    assert "Traceback" not in unknown.stderr + bad_role.stderr

@@ -375,6 +375,61 @@ class HandoffService:
         await self.bus.publish(LIAISON_TOPIC, {"type": "handoff_resolved", "data": item})
         return item
 
+    async def release(self, handoff_id: str, liaison_id: int, note: str) -> dict[str, Any] | None:
+        """Put a ticket the liaison holds back in the waiting queue (e.g. their account was disabled).
+
+        The ticket gets an internal note (`note`), the person is told another liaison will join;
+        return the queue entry, or None when the liaison no longer holds an open ticket there.
+        The holder's account may already be inactive.
+        """
+        note = clean_text(note)
+        now = self.clock()
+        with self.db.session() as s:
+            ticket = self._ticket(s, handoff_id)
+            holder = s.get(Liaison, liaison_id)
+            released = s.execute(
+                update(Handoff)
+                .where(
+                    Handoff.id == handoff_id,
+                    Handoff.status == "active",
+                    Handoff.claimed_by == liaison_id,
+                )
+                .values(status="waiting", claimed_by=None, claimed_at=None, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if getattr(released, "rowcount", 0) != 1:
+                return None
+            s.refresh(ticket)
+            s.add(HandoffNote(handoff_id=ticket.id, liaison_id=None, text=note, created_at=now))
+            conv = self._conversation(s, ticket.conversation_id)
+            name = holder.name if holder else "The liaison"
+            text = texts.say(texts.REQUEUED, conv.locale, name=name)
+            msg = add_message(s, conv.id, "system", text, meta={"requeued": True})
+            event = message_event(msg)
+            item = handoff_item(s, ticket, now=now)
+            channel = conv.channel
+        logger.info("handoff %s released by liaison %s", handoff_id, liaison_id)
+        await self._to_person(channel, item["conversation_id"], event)
+        await self.bus.publish(
+            conversation_topic(item["conversation_id"]),
+            status_event("handoff", {"id": handoff_id, "status": "waiting"}),
+        )
+        await self.bus.publish(LIAISON_TOPIC, {"type": "handoff_released", "data": item})
+        return item
+
+    async def release_all(self, liaison_id: int, note: str) -> builtins.list[dict[str, Any]]:
+        """Put every open ticket the liaison holds back in the waiting queue; return them."""
+        with self.db.session() as s:
+            held = builtins.list(
+                s.scalars(
+                    select(Handoff.id)
+                    .where(Handoff.claimed_by == liaison_id, Handoff.status == "active")
+                    .order_by(Handoff.created_at)
+                )
+            )
+        items = [await self.release(handoff_id, liaison_id, note) for handoff_id in held]
+        return [item for item in items if item is not None]
+
     async def withdraw(
         self, conversation_id: str, *, locale: str
     ) -> tuple[str, builtins.list[str]]:

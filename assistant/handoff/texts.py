@@ -86,6 +86,18 @@ RESOLVED: Texts = {
 }
 
 
+REQUEUED: Texts = {
+    "en": (
+        "{name} from the secretariat is no longer available. Your request is back in the queue: "
+        "another liaison will join you here."
+    ),
+    "fr": (
+        "{name}, du secrétariat, n'est plus disponible. Votre demande est de retour dans la file "
+        "d'attente : une autre personne-ressource se joindra à vous ici."
+    ),
+}
+
+
 WITHDRAWN: Texts = {
     "en": (
         "Okay, I've cancelled your request for a person; you're back with the assistant. "

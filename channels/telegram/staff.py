@@ -227,7 +227,7 @@ class StaffDesk:
                     await self.relay_user_message(data)
                 elif kind == "liaison_message":
                     await self.relay_liaison_message(data)
-                elif kind in ("handoff_claimed", "handoff_resolved"):
+                elif kind in ("handoff_claimed", "handoff_released", "handoff_resolved"):
                     await self.refresh(data)
             except Exception:  # one bad event must not stop the staff desk
                 logger.exception("staff group could not show a %s event", kind)

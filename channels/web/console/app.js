@@ -126,7 +126,7 @@ function connectEvents() {
   on("note_added", (data) => {
     if (state.view === "ticket" && data.handoff_id === state.ticketId) appendNote(data.note);
   });
-  for (const type of ["handoff_claimed", "handoff_resolved"]) {
+  for (const type of ["handoff_claimed", "handoff_released", "handoff_resolved"]) {
     on(type, (data) => {
       if (state.view === "queue") loadQueue();
       if (state.view === "ticket" && data.id === state.ticketId) loadTicket(state.ticketId);

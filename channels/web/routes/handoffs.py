@@ -66,8 +66,8 @@ def list_handoffs(
     summary="Live events for the console",
     description=(
         "Server-sent events on the liaison topic: `handoff_created`, `user_message` (the person wrote "
-        "while a ticket is open), `handoff_claimed`, `liaison_message`, `note_added`, "
-        "`handoff_resolved`; keep-alive comments every 15 s."
+        "while a ticket is open), `handoff_claimed`, `handoff_released` (back in the queue), "
+        "`liaison_message`, `note_added`, `handoff_resolved`; keep-alive comments every 15 s."
     ),
     response_class=StreamingResponse,
     responses={429: {"description": "Too many event streams open for this liaison."}},

@@ -20,7 +20,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from tests.servers import free_port
+from tests.servers import bound_socket, free_port  # noqa: F401 - tests import it from here
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -40,6 +40,7 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+EXPECT_TIMEOUT_MS = 20_000
 
 T = TypeVar("T")
 
@@ -60,9 +61,12 @@ def require_chromium() -> Path:
 @contextmanager
 def chromium() -> Iterator[Any]:
     """Launch headless Chromium with Playwright and yield the Browser."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     path = require_chromium()
+    # expect() retries until its timeout; Playwright's 5 s default is too short on a busy CI
+    # machine, and a longer one costs nothing when the page is quick.
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(path), args=CHROMIUM_ARGS)
         try:
@@ -79,7 +83,7 @@ class LiveServer:
     app: FastAPI
     loop: asyncio.AbstractEventLoop
 
-    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 10) -> T:
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 20) -> T:
         """Run a coroutine on the server's event loop (e.g. publish on its in-memory bus)."""
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
@@ -87,14 +91,18 @@ class LiveServer:
 @contextmanager
 def live_server(app: FastAPI, port: int | None = None) -> Iterator[LiveServer]:
     """Serve `app` on 127.0.0.1 (on a free port unless given) until the block ends."""
-    port = port or free_port()
+    sock = bound_socket(port or 0)
+    port = int(sock.getsockname()[1])
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=2
     )
     server = uvicorn.Server(config)
     loop = asyncio.new_event_loop()
     thread = threading.Thread(
-        target=loop.run_until_complete, args=(server.serve(),), name="live-server", daemon=True
+        target=loop.run_until_complete,
+        args=(server.serve(sockets=[sock]),),
+        name="live-server",
+        daemon=True,
     )
     thread.start()
     deadline = time.monotonic() + 30

@@ -23,7 +23,7 @@ from assistant.runtime import Runtime, build_runtime
 from channels.cli import app as cli_app
 from channels.web.app import create_app
 from tests.conftest import REPO_ROOT
-from tests.fake_telegram import free_port
+from tests.servers import bound_socket, free_port
 
 
 def run_chat(
@@ -79,13 +79,14 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Runtime]]:
     settings = load_settings(data_dir=tmp_path / "server", env="test")
     rt = build_runtime(settings, retriever=None)
     rt.assistant = ScriptedAssistant(rt.assistant)  # type: ignore[assignment]
-    port = free_port()
+    sock = bound_socket()
+    port = int(sock.getsockname()[1])
     srv = uvicorn.Server(
         uvicorn.Config(create_app(runtime=rt), host="127.0.0.1", port=port, log_level="warning")
     )
-    thread = threading.Thread(target=srv.run, daemon=True)
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 30
     while not srv.started:
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.02)

@@ -79,7 +79,7 @@ def test_a_liaison_claims_and_replies_live_and_person_text_never_runs(
 
             # The person answers; the console shows it without a reload.
             say(http, person, f"Thanks! {IMG}")
-            transcript.get_by_text(f"Thanks! {IMG}", exact=True).wait_for(timeout=5000)
+            transcript.get_by_text(f"Thanks! {IMG}", exact=True).wait_for()
 
             page.fill("#note-text", "Follow up with SAIT next week")
             page.click("#note-send")

@@ -184,6 +184,7 @@ def test_question_intake_liaison_and_reload_on_the_demo_page(
                 f"{live.url}/api/handoffs/{handoff['id']}/messages",
                 json={"text": "Hi Sam, Lee here. I can help with the wage subsidy."},
                 headers=headers,
+                timeout=30,
             )
             assert r.status_code == 201, r.text
             said = w(page, ".msg.liaison")

@@ -181,7 +181,7 @@ class StaffDesk:
     async def refresh(self, item: dict[str, Any], message_id: int | None = None) -> None:
         """Edit the ticket message to show the ticket's current status."""
         handoff_id = str(item.get("id", ""))
-        message_id = message_id or await self.threads.message_id(handoff_id)
+        message_id = message_id or await self.threads.message_id(handoff_id, wait=True)
         if message_id is None or not self.owner.ready:
             return
         text = self._ticket_text(item)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import uuid
@@ -54,6 +55,27 @@ def embedding_cache_path() -> Path:
     path = Path(os.environ.get("WIL_TEST_EMBEDDING_CACHE", default))
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_logging() -> Iterator[None]:
+    """Undo what a test did to logging: CLI commands run in process set library loggers to
+    WARNING (`chat` keeps its transcript clean), which silently hid them from later tests."""
+    root = logging.getLogger()
+    levels = {
+        name: logger.level
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
+    root_level, before = root.level, set(root.handlers)
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+    root.setLevel(root_level)
+    # Console handlers a command added (pytest's own capture handlers come and go by phase).
+    for handler in list(root.handlers):
+        if type(handler) is logging.StreamHandler and handler not in before:
+            root.removeHandler(handler)
 
 
 @pytest.fixture

@@ -810,14 +810,22 @@
         delay = 1000;
         setOnline(true);
         if (!mine()) break;
+        const stream = frames(res);
+        const handle = ({ event, data }) => {
+          if (event === "message") receive(data, { live: true });
+          else if (event === "status") setHandoff(data.handoff);
+        };
+        // The server's first frame ("connected") comes once its subscription is live: catching
+        // up only then means nothing published in between can be missed.
+        const first = await stream.next();
+        if (first.done || !mine()) throw new Error("event stream closed");
+        kick();
         await catchUp(); // whatever arrived while we were away
-        for await (const { event, data } of frames(res)) {
+        handle(first.value);
+        for await (const frame of stream) {
           if (!mine()) break;
           kick();
-          if (event === "message") receive(data, { live: true });
-          else if (event === "status") {
-            setHandoff(data.handoff);
-          }
+          handle(frame);
         }
       } catch (err) {
         if (gone(err)) break;

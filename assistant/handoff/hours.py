@@ -15,42 +15,13 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from assistant.config import WEEKDAYS, Settings
+from assistant.intake.terms import MONTH_NAMES
 
 logger = logging.getLogger(__name__)
 
 DAY_NAMES = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
     "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-}
-MONTH_NAMES = {
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    "fr": (
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ),
 }
 # The secretariat serves Calgary; its zone is named after Edmonton.
 CITY_OF_ZONE = {"America/Edmonton": "Calgary"}

@@ -280,12 +280,13 @@ class HandoffService:
             item = handoff_item(s, ticket, now=now)
             channel = conv.channel
         logger.info("handoff %s claimed by liaison %s", handoff_id, liaison_id)
-        await self._to_person(channel, item["conversation_id"], event)
-        await self.bus.publish(
-            conversation_topic(item["conversation_id"]),
+        await self._announce(
+            channel,
+            item,
+            event,
             status_event("handoff", {"id": handoff_id, "status": "active"}, liaison=liaison.name),
+            "handoff_claimed",
         )
-        await self.bus.publish(LIAISON_TOPIC, {"type": "handoff_claimed", "data": item})
         return item
 
     async def reply(self, handoff_id: str, liaison_id: int, text: str) -> dict[str, Any]:
@@ -367,12 +368,13 @@ class HandoffService:
             item = handoff_item(s, ticket, now=now)
             channel = conv.channel
         logger.info("handoff %s resolved by liaison %s", handoff_id, liaison_id)
-        await self._to_person(channel, item["conversation_id"], event)
-        await self.bus.publish(
-            conversation_topic(item["conversation_id"]),
+        await self._announce(
+            channel,
+            item,
+            event,
             status_event("qa", {"id": handoff_id, "status": "resolved"}),
+            "handoff_resolved",
         )
-        await self.bus.publish(LIAISON_TOPIC, {"type": "handoff_resolved", "data": item})
         return item
 
     async def release(self, handoff_id: str, liaison_id: int, note: str) -> dict[str, Any] | None:
@@ -409,13 +411,27 @@ class HandoffService:
             item = handoff_item(s, ticket, now=now)
             channel = conv.channel
         logger.info("handoff %s released by liaison %s", handoff_id, liaison_id)
-        await self._to_person(channel, item["conversation_id"], event)
-        await self.bus.publish(
-            conversation_topic(item["conversation_id"]),
+        await self._announce(
+            channel,
+            item,
+            event,
             status_event("handoff", {"id": handoff_id, "status": "waiting"}),
+            "handoff_released",
         )
-        await self.bus.publish(LIAISON_TOPIC, {"type": "handoff_released", "data": item})
         return item
+
+    async def _announce(
+        self,
+        channel: str,
+        item: dict[str, Any],
+        event: dict[str, Any],
+        status: dict[str, Any],
+        kind: str,
+    ) -> None:
+        """Tell the person (message, then status) and the liaisons (`kind`) about a ticket change."""
+        await self._to_person(channel, item["conversation_id"], event)
+        await self.bus.publish(conversation_topic(item["conversation_id"]), status)
+        await self.bus.publish(LIAISON_TOPIC, {"type": kind, "data": item})
 
     async def release_all(self, liaison_id: int, note: str) -> builtins.list[dict[str, Any]]:
         """Put every open ticket the liaison holds back in the waiting queue; return them."""

@@ -179,3 +179,15 @@ def test_building_the_keyword_index_does_not_log_debug_lines(retriever: Any) -> 
 
 def test_fixture_reads_the_repository_knowledge() -> None:
     assert (Path(REPO_ROOT) / "knowledge" / "en" / "playbook" / "funding.md").exists()
+
+
+def test_a_question_naming_no_school_gets_the_general_rules_not_one_schools(
+    retriever: Any,
+) -> None:
+    """The mission's own example: "am I eligible for co-op?" was answered with MRU's rules."""
+    general = ask(retriever, "am I eligible for co-op?", "en")
+    assert cited(general).startswith("students-eligibility"), cited(general)
+    named = ask(retriever, "who is eligible for co-op at MRU?", "en")
+    assert cited(named).startswith("institution-mru"), cited(named)
+    named_in_full = ask(retriever, "am I eligible for co-op at Mount Royal?", "en")
+    assert cited(named_in_full).startswith("institution-mru"), cited(named_in_full)

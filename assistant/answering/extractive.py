@@ -23,6 +23,7 @@ from assistant.retrieval.intents import (
     asks_past,
     expand_intent,
     is_historic_heading,
+    mentions_institution,
 )
 
 logger = logging.getLogger(__name__)
@@ -249,6 +250,9 @@ ECHO_BONUS = 0.2
 # A heading about the past ("Did students need a co-op permit?") when the question isn't: the
 # rule it describes has changed, so the current one should answer.
 HISTORIC_PENALTY = 0.3
+# One institution's section for a question that names none ("am I eligible for co-op?"): its
+# rules would read as everyone's, so a general section wins a close call.
+UNNAMED_INSTITUTION_PENALTY = 0.2
 HEADING_RECALL = 0.6
 HEADING_PRECISION = 0.3
 BODY = 0.4
@@ -275,6 +279,7 @@ def pick_passage(
     asked = _last_token(question, lang)
     current = not asks_past(question)
     phrases = _distinctive_phrases(question, [p for _, p in pool])
+    general = not mentions_institution(question)
 
     def score(item: tuple[int, PassageLike]) -> float:
         rank, passage = item
@@ -298,6 +303,8 @@ def pick_passage(
             value -= HISTORIC_PENALTY
         if phrases and phrases & _phrases_in(passage):
             value += PHRASE_BONUS
+        if general and getattr(passage, "institution", None):
+            value -= UNNAMED_INSTITUTION_PENALTY
         return value + RANK_PRIOR[min(rank, len(RANK_PRIOR) - 1)]
 
     scores = [(score(item), item[1]) for item in pool]

@@ -20,6 +20,7 @@ from assistant.retrieval.intents import (
     asks_past,
     expand_intent,
     is_historic_heading,
+    mentions_institution,
 )
 from assistant.retrieval.lexical import query_synonyms, query_terms, query_tokens, tokenize
 from assistant.retrieval.text import split_sentences
@@ -77,6 +78,8 @@ class RetrievalTuning:
     fallback_penalty_fr: float = 1.0
     fallback_weight: float = 1.0
     institution_boost: float = 1.2
+    # One institution's sections, for a question that names no institution.
+    unnamed_institution_penalty: float = 0.85
     dense_threshold: float = 0.40
     dense_threshold_fr: float = 0.58
     lexical_strong_coverage: float = 0.75
@@ -504,6 +507,9 @@ class HybridRetriever:
             if is_historic_heading(str(c.metadata.get("section", ""))):
                 historic.add(key)
         demote_past = not asks_past(query)
+        # "am I eligible for co-op?" names no school: one institution's rules would answer it
+        # as if they were everyone's, so general sections win a close call.
+        general = not institution and not mentions_institution(query)
         for key in fused:
             if lang not in langs_by_key.get(key, {lang}):
                 fused[key] *= t.fallback_penalty_fr if lang == "fr" else t.fallback_penalty
@@ -511,6 +517,8 @@ class HybridRetriever:
                 fused[key] *= t.institution_boost
             if demote_past and key in historic:
                 fused[key] *= t.historic_penalty
+            if general and inst_by_key.get(key):
+                fused[key] *= t.unnamed_institution_penalty
         scored = sorted(fused.items(), key=lambda kv: -kv[1])
 
         top_cov = max((cov for _, _, cov in bm25_hits[:3]), default=0.0)

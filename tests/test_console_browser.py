@@ -160,6 +160,11 @@ def test_french_console_in_another_time_zone_shows_calgary_time_and_useful_empty
         shown_hour = int(re.findall(r"(\d{1,2}) h \d\d", meta.inner_text())[-1])
         assert shown_hour != datetime.now(ZoneInfo("Asia/Tokyo")).hour  # 15 or 16 h apart
         screenshot(page, "console-ticket-fr-tablet")
+        summary = page.locator("#summary").inner_text()
+        assert summary.startswith("Motif : "), summary
+        assert "Qui : " in summary and "Déjà répondu : " in summary
+        for label in ("Reason:", "Who:", "Wants:", "Already answered:", "Language:", "Channel:"):
+            assert label not in summary, summary
 
         chrome = page.locator("body").inner_text()
         for words in ENGLISH_CHROME:

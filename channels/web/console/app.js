@@ -3,7 +3,7 @@
 
 import { api, ApiError, setCsrf } from "/console/assets/api.js";
 import { append, clear, h } from "/console/assets/dom.js";
-import { duration, fieldLabel, getLang, intakeStatus, reasonLabel, setLang, t, when } from "/console/assets/i18n.js";
+import { duration, fieldLabel, getLang, intakeStatus, reasonLabel, setLang, summaryText, t, when } from "/console/assets/i18n.js";
 
 const main = document.getElementById("main");
 const state = { me: null, view: null, ticketId: null, filter: "open", events: null, queueTimer: null };
@@ -306,7 +306,7 @@ async function loadTicket(id) {
     h("div", { class: "ticket" },
       h("section", { class: "conversation" }, h("h3", {}, t("transcript")), transcript, reply),
       h("aside", {},
-        h("h3", {}, t("summary")), h("pre", { class: "summary", id: "summary" }, ticket.summary),
+        h("h3", {}, t("summary")), h("pre", { class: "summary", id: "summary" }, summaryText(ticket.summary)),
         h("h3", {}, t("intake")), intakeNode(ticket.intake),
         h("h3", {}, t("cited")), cited,
         h("h3", {}, t("notes")), notes, noteForm)),

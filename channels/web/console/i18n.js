@@ -96,6 +96,33 @@ export function reasonLabel(reason) {
   return TEXT[lang].reasons[reason] ?? reason;
 }
 
+// The ticket summary is stored once, with English labels (the queue, emails and the staff group
+// read it too); the console shows its labels and fixed phrases in the liaison's language.
+const SUMMARY_FR = [
+  [/^Reason: (\S+)/, (_, r) => `Motif : ${reasonLabel(r)}`],
+  [/ · Language: /, " · Langue : "],
+  [/ · Channel: /, " · Canal : "],
+  [/^Who: Employer /, "Qui : Employeur "],
+  [/^Who: Student /, "Qui : Étudiant·e "],
+  [/^Who: Person/, "Qui : Personne"],
+  [/^Who: /, "Qui : "],
+  [/^(Qui : [^(:]*)\((\w+)\):/, (_, who, st) => `${who}(${intakeStatus(st)}) :`],
+  [/^Wants: /, "Demande : "],
+  [/^Latest: /, "Dernier message : "],
+  [/^Already answered: nothing yet$/, "Déjà répondu : rien encore"],
+  [/^Already answered: /, "Déjà répondu : "],
+  [/unknown \(no intake yet\)/, "inconnu (aucun formulaire)"],
+  [/no details yet/, "pas encore de détails"],
+];
+
+export function summaryText(summary) {
+  if (lang !== "fr" || !summary) return summary || "";
+  return summary
+    .split("\n")
+    .map((line) => SUMMARY_FR.reduce((text, [pattern, to]) => text.replace(pattern, to), line))
+    .join("\n");
+}
+
 export function intakeStatus(status) {
   return TEXT[lang].intakeStatus[status] ?? status;
 }

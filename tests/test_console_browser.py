@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -172,3 +173,32 @@ def test_french_console_in_another_time_zone_shows_calgary_time_and_useful_empty
         assert page.evaluate("document.documentElement.scrollWidth") <= 768
         assert errors == []
         context.close()
+
+
+def test_a_slow_queue_answer_does_not_replace_the_ticket_opened_since(
+    server: LiveServer, liaison: NewLiaison
+) -> None:
+    """On a slow connection the queue loaded at sign-in could arrive after the liaison had opened
+    a ticket, and paint the queue over it (a live message then had nowhere to appear)."""
+    http = httpx.Client(base_url=server.url, timeout=30)
+    person = start(http)
+    ticket_id = ask_for_human(http, person)["handoff"]["id"]
+    http.close()
+    held: list[Any] = []
+    with chromium() as browser:
+        page = browser.new_page(viewport=DESKTOP)
+        page.route("**/api/handoffs", lambda route: held.append(route))  # the queue's request
+        page.goto(f"{server.url}/console")
+        page.fill("#login-email", liaison.email)
+        page.fill("#login-password", liaison.password)
+        page.click("#login-submit")
+        expect(page.locator("#who")).to_contain_text(liaison.name)
+        page.goto(f"{server.url}/console#/handoffs/{ticket_id}")
+        expect(page.locator("#transcript")).to_be_visible()
+        assert held, "the queue request should be pending"
+        for route in held:
+            route.continue_()
+        page.unroute("**/api/handoffs")
+        page.wait_for_timeout(1500)  # time for the late answer to arrive and be painted
+        expect(page.locator("#transcript")).to_be_visible()
+        expect(page.locator("#queue")).to_have_count(0)

@@ -350,7 +350,7 @@ def test_the_console_shows_markup_and_line_separators_from_everyone_as_text(
                 "t => [...document.querySelectorAll('#transcript li')]"
                 ".some(li => li.textContent.includes(t))",
                 arg=shown,
-                timeout=5000,
+                timeout=20000,
             )
             page.goto(f"{server.url}/console#/intakes")
             page.locator("td.fields").get_by_text(f"Pat {MARKUP}", exact=False).wait_for()

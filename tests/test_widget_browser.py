@@ -310,7 +310,8 @@ def test_answer_streams_in_with_sources_and_clickable_suggestions(
 
     partial = {s["text"] for s in page.evaluate("window.__seen") if s["streaming"]}
     assert all(ANSWER.startswith(text) for text in partial)
-    assert len(partial - {"", ANSWER}) > 3, "the answer should appear piece by piece"
+    # Whole-message delivery shows no partial text at all; a loaded machine may merge pieces.
+    assert len(partial - {"", ANSWER}) >= 2, "the answer should appear piece by piece"
 
     expect(answer.locator(".sources li")).to_have_text(
         ["Hosting a co-op student", "Wage subsidies"]

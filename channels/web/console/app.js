@@ -6,7 +6,10 @@ import { append, clear, h } from "/console/assets/dom.js";
 import { duration, fieldLabel, getLang, intakeStatus, reasonLabel, setLang, summaryText, t, when } from "/console/assets/i18n.js";
 
 const main = document.getElementById("main");
-const state = { me: null, view: null, ticketId: null, filter: "open", events: null, queueTimer: null };
+const state = { me: null, view: null, ticketId: null, filter: "open", events: null, queueTimer: null, nav: 0 };
+// Each view load takes a number; a slower, older load that returns later must not paint over
+// the view the liaison has opened since (a slow queue answer used to replace an open ticket).
+const current = (nav) => nav === state.nav;
 
 // --- shell ---------------------------------------------------------------------------
 
@@ -151,6 +154,7 @@ function appendLive(data) {
 // --- queue ---------------------------------------------------------------------------
 
 async function loadQueue() {
+  const nav = ++state.nav;
   state.view = "queue";
   clearInterval(state.queueTimer);
   const filters = ["open", "waiting", "active", "resolved"];
@@ -165,9 +169,10 @@ async function loadQueue() {
     handoffs = (await api(`/api/handoffs${query}`)).handoffs;
     if (state.filter === "open") handoffs = handoffs.filter((x) => x.status !== "resolved");
   } catch (err) {
-    showError(err);
+    if (current(nav)) showError(err);
     return;
   }
+  if (!current(nav)) return;
   const fetched = Date.now();
   const rows = handoffs.map((item) => {
     const waited = h("td", { class: "waited" });
@@ -253,6 +258,7 @@ async function loadTicket(id) {
   const drafts = state.view === "ticket" && state.ticketId === id
     ? Object.fromEntries(["reply-text", "note-text"].map((k) => [k, document.getElementById(k)?.value || ""]))
     : {};
+  const nav = ++state.nav;
   state.view = "ticket";
   state.ticketId = id;
   clearInterval(state.queueTimer);
@@ -260,9 +266,10 @@ async function loadTicket(id) {
   try {
     ticket = await api(`/api/handoffs/${encodeURIComponent(id)}`);
   } catch (err) {
-    showError(err);
+    if (current(nav)) showError(err);
     return;
   }
+  if (!current(nav)) return;
   const mine = ticket.claimed_by === state.me.id;
   const open = ticket.status !== "resolved";
   const heldByOther = ticket.claimed_by !== null && !mine;
@@ -327,6 +334,7 @@ function shown(value) {
 }
 
 async function loadIntakes() {
+  const nav = ++state.nav;
   state.view = "intakes";
   clearInterval(state.queueTimer);
   const links = h("p", { class: "exports" },
@@ -336,9 +344,10 @@ async function loadIntakes() {
   try {
     intakes = (await api("/api/intakes")).intakes;
   } catch (err) {
-    showError(err);
+    if (current(nav)) showError(err);
     return;
   }
+  if (!current(nav)) return;
   const body = intakes.length
     ? h("table", { class: "intakes" },
         h("thead", {}, h("tr", {}, [t("created"), t("kind"), t("status"), t("fields")].map((c) => h("th", {}, c)))),
@@ -354,15 +363,17 @@ async function loadIntakes() {
 }
 
 async function loadGaps() {
+  const nav = ++state.nav;
   state.view = "gaps";
   clearInterval(state.queueTimer);
   let gaps = [];
   try {
     gaps = (await api("/api/knowledge-gaps")).gaps;
   } catch (err) {
-    showError(err);
+    if (current(nav)) showError(err);
     return;
   }
+  if (!current(nav)) return;
   const body = gaps.length
     ? h("table", { class: "gaps", id: "gaps" },
         h("thead", {}, h("tr", {}, [t("question"), t("count"), t("language"), t("examples"), t("lastSeen")].map((c) => h("th", {}, c)))),

@@ -9,7 +9,7 @@ event streams re-check their credentials, so they end too.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
@@ -41,6 +41,13 @@ class NewLiaison:
     password: str
 
 
+def active_liaison_by_token(db: Database, token: str) -> Liaison | None:
+    """Return the active liaison whose API token this is, or None."""
+    with db.session() as s:
+        liaison = s.scalars(select(Liaison).where(Liaison.token_hash == hash_token(token))).first()
+    return liaison if liaison is not None and liaison.active else None
+
+
 def create_liaison(db: Database, email: str, name: str, role: Role = "liaison") -> NewLiaison:
     """Create a liaison account; raise UserInputError on a bad email, ConflictError if it exists."""
     try:
@@ -50,8 +57,7 @@ def create_liaison(db: Database, email: str, name: str, role: Role = "liaison") 
     name = name.strip()
     if not name:
         raise UserInputError("name must not be empty")
-    if role not in ("liaison", "admin"):
-        raise UserInputError("role must be 'liaison' or 'admin'")
+    role = check_role(role)
     token = new_token("l_")
     password = new_password()
     with db.session() as s:
@@ -97,15 +103,7 @@ class LiaisonInfo:
 
     def as_dict(self) -> dict[str, Any]:
         """Return the JSON shape (`liaison list --json`)."""
-        return {
-            "id": self.id,
-            "email": self.email,
-            "name": self.name,
-            "role": self.role,
-            "active": self.active,
-            "telegram_linked": self.telegram_linked,
-            "created_at": self.created_at,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)

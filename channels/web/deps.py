@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
-from sqlalchemy import select
 
 from assistant.engine import Assistant
 from assistant.errors import AuthError, ForbiddenError
+from assistant.liaisons import active_liaison_by_token
 from assistant.runtime import Runtime
-from assistant.security import hash_token
 from assistant.store.models import Liaison
 
 
@@ -50,9 +49,8 @@ def require_liaison(runtime: RuntimeDep, token: TokenDep, request: Request) -> L
         return console_liaison  # type: ignore[no-any-return]
     if not token:
         raise AuthError("liaison token required")
-    with runtime.db.session() as s:
-        liaison = s.scalars(select(Liaison).where(Liaison.token_hash == hash_token(token))).first()
-    if liaison is None or not liaison.active:
+    liaison = active_liaison_by_token(runtime.db, token)
+    if liaison is None:
         raise AuthError("invalid liaison token")
     return liaison
 

@@ -24,6 +24,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant.errors import AuthError, ForbiddenError, NotFoundError
+from assistant.liaisons import active_liaison_by_token
 from assistant.ratelimit import RateLimiter
 from assistant.security import (
     hash_password,
@@ -281,11 +282,8 @@ def liaison_still_signed_in(
     if headers.get("authorization"):
         if not token:
             return False
-        with db.session() as s:
-            liaison = s.scalars(
-                select(Liaison).where(Liaison.token_hash == hash_token(token))
-            ).first()
-        return liaison is not None and liaison.active and liaison.id == liaison_id
+        liaison = active_liaison_by_token(db, token)
+        return liaison is not None and liaison.id == liaison_id
     found = find_session(db, _cookie(headers.get("cookie")) or "")
     return found is not None and found[1].id == liaison_id
 

@@ -110,6 +110,10 @@ _BE = {
 }
 
 
+# Pronouns, fillers and "to be" ("I'm", "je suis perdue"): an answer made only of them names no one.
+_NOT_AN_ORG = NOT_A_NAME | _BE
+
+
 def validate_organization_name(raw: object, ctx: ParseContext) -> str:
     """Return the organization's name, trimmed of lead-ins ("it's called", "c'est")."""
     text = clean_phrase(
@@ -120,7 +124,7 @@ def validate_organization_name(raw: object, ctx: ParseContext) -> str:
     )
     if len(text) < 2 or len(text) > 120 or "@" in text or not re.search(r"[^\W\d_]", text):
         raise InvalidValue("not an organization name")
-    if all(gz.fold(w).strip("'.,!?-") in NOT_A_NAME | _BE for w in text.split()):
+    if all(gz.fold(w).strip("'.,!?-") in _NOT_AN_ORG for w in text.split()):
         raise InvalidValue("not an organization name")  # "I'm", "ok", "je suis perdue"
     return title_words(text) if text.islower() else capitalise(text)
 

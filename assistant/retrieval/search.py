@@ -160,38 +160,29 @@ class HybridRetriever:
         self.tuning = tuning or RetrievalTuning()
         self._headings_for: list[StoredChunk] | None = None
         self._headings: dict[str, dict[str, tuple[set[str], set[str]]]] = {}
-        self._defining_for: list[StoredChunk] | None = None
         self._defining: set[str] = set()
 
-    def _heading_tokens(self) -> dict[str, dict[str, tuple[set[str], set[str]]]]:
-        """Map each language to its sections' heading stems by key, twice: all of them, and the
-        core (no wording of the question form like "mean", no alias in brackets like "(SWPP)").
-        Cached per index state."""
+    def _heading_tokens(self) -> tuple[dict[str, dict[str, tuple[set[str], set[str]]]], set[str]]:
+        """Return, cached per index state, each language's heading stems by section key, twice
+        (all of them, and the core: no wording of the question form like "mean", no alias in
+        brackets like "(SWPP)"), and the keys of sections whose heading asks what something is
+        ("What is SWPP?")."""
         chunks = self.index.chunks()
         if self._headings_for is not chunks:
             headings: dict[str, dict[str, tuple[set[str], set[str]]]] = {}
+            defining: set[str] = set()
             for c in chunks:
                 lang = str(c.metadata.get("lang", ""))
                 key = str(c.metadata.get("key", c.chunk_id))
                 section = str(c.metadata.get("section", ""))
+                if asks_definition(section):
+                    defining.add(key)
                 if section:
                     full = set(tokenize(section, lang)) - _FORM_STEMS
                     core = set(tokenize(_BRACKETS.sub(" ", section), lang)) - _FORM_STEMS
                     headings.setdefault(lang, {})[key] = (full, core or full)
-            self._headings, self._headings_for = headings, chunks
-        return self._headings
-
-    def _defining_headings(self) -> set[str]:
-        """Keys of sections whose heading asks what something is ("What is SWPP?")."""
-        chunks = self.index.chunks()
-        if self._defining_for is not chunks:
-            self._defining = {
-                str(c.metadata.get("key", c.chunk_id))
-                for c in chunks
-                if asks_definition(str(c.metadata.get("section", "")))
-            }
-            self._defining_for = chunks
-        return self._defining
+            self._headings, self._defining, self._headings_for = headings, defining, chunks
+        return self._headings, self._defining
 
     def _heading_ranking(self, text: str, lang: str) -> list[tuple[str, float]]:
         """Rank sections whose heading (in the query's language) matches the question's words."""
@@ -206,8 +197,8 @@ class HybridRetriever:
         total = sum(weight(stems) for stems in terms)
         asked = set().union(*terms)
         hits: list[tuple[str, float]] = []
-        defining = self._defining_headings()
-        for key, (heading, core) in self._heading_tokens().get(lang, {}).items():
+        headings, defining = self._heading_tokens()
+        for key, (heading, core) in headings.get(lang, {}).items():
             if not heading or not (asked & heading):
                 continue
             recall = sum(weight(stems) for stems in terms if stems & heading) / total

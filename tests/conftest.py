@@ -18,7 +18,7 @@ from assistant.runtime import Runtime, build_runtime
 from channels.web.app import create_app
 
 # Session fixtures shared by several test modules (a small real knowledge index, a fake LLM).
-pytest_plugins = ["tests.engine_fixtures"]
+pytest_plugins = ["tests.engine_fixtures", "tests.telegram_fixtures"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get(

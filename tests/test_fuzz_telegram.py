@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from assistant.config import Settings, load_settings
 from assistant.conversations import find_by_channel_user
@@ -68,12 +65,6 @@ def test_with_the_bot_api_down_the_webhook_answers_403_or_503_and_stores_nothing
         assert client.get("/healthz").status_code == 200
         with rt.db.session() as s:
             assert s.query(Conversation).count() == 0
-
-
-@pytest.fixture
-def tg() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as fake:
-        yield fake
 
 
 def test_with_the_secret_hostile_bodies_get_400_or_200_and_the_bot_keeps_working(

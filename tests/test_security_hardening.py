@@ -25,7 +25,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from assistant.config import Settings, load_settings
+from assistant.config import Settings
 from assistant.conversations import add_message, find_by_channel_user, list_messages
 from assistant.events import LIAISON_TOPIC, conversation_topic
 from assistant.liaisons import NewLiaison, create_liaison
@@ -379,22 +379,6 @@ def test_a_cross_site_form_cannot_sign_a_browser_in_to_the_console(
 # Erasure -------------------------------------------------------------------------------
 
 ALICE = 5551777
-
-
-@pytest.fixture
-def tg() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-def tg_settings(tmp_path: Path, tg: FakeTelegram) -> Settings:
-    return load_settings(
-        data_dir=tmp_path / "data",
-        env="test",
-        telegram_token=tg.token,
-        telegram_base_url=tg.base_url,
-    )
 
 
 @pytest.mark.slow

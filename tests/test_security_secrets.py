@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +29,6 @@ HOOK = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
 PERSON_TG = 5550001
 LIAISON_TG = 5550002
 STAFF = -1009990001
-
-
-@pytest.fixture
-def tg() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as fake:
-        yield fake
 
 
 def _logged(caplog: pytest.LogCaptureFixture) -> str:

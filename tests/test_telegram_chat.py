@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from assistant.config import Settings, load_settings
+from assistant.config import Settings
 from assistant.conversations import find_by_channel_user, list_messages
 from assistant.engine import Citation, Turn
 from tests.fake_telegram import FakeTelegram, bot_app, links_in
 
 ALICE = 5551001
 SPECIAL = "Costs: 5_000*2 [approx] (CAD) ~ `net` > #1 + tax - 10 = ok | {x}. Done! <b>&amp; </b>"
-
-
-@pytest.fixture
-def tg() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-def tg_settings(tmp_path: Path, tg: FakeTelegram) -> Settings:
-    return load_settings(
-        data_dir=tmp_path / "data",
-        env="test",
-        telegram_token=tg.token,
-        telegram_base_url=tg.base_url,
-    )
 
 
 class ScriptedAssistant:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from assistant.config import Settings, load_settings
 from assistant.conversations import find_by_channel_user
@@ -44,12 +41,6 @@ OFFER: dict[str, Any] = {
     },
     "routed_to": ["ucalgary", "sait"],
 }
-
-
-@pytest.fixture
-def tg() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as fake:
-        yield fake
 
 
 def staff_settings(tmp_path: Path, tg: FakeTelegram, public_url: str) -> Settings:

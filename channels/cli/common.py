@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import sys
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import typer
@@ -24,6 +27,10 @@ def settings_or_exit(**overrides: object) -> Settings:
         raise typer.Exit(2) from None
 
 
+PROGRESS_EVERY_S = 5.0
+REFRESH = "The knowledge changed since the index was built: re-indexed the pages that changed."
+
+
 def ensure_index(
     settings: Settings,
     retriever: Any = None,
@@ -31,11 +38,16 @@ def ensure_index(
     announce: str = "No knowledge index yet: ingesting the default knowledge (first run only)...",
     err: bool = False,
 ) -> bool:
-    """Ingest the default knowledge when the data dir has no index yet; return True if it did.
+    """Bring the index in line with the knowledge folder; return True when it indexed anything.
 
-    `retriever` is the one already open on the data dir (`serve` opens its own when None).
-    Progress lines go to stderr with `err` (`chat` keeps stdout for the transcript), where no
-    progress bar is drawn either.
+    On the first run everything is embedded. Afterwards the index is compared with the
+    knowledge it was built from (each file's hash, with the loading pipeline's version): pages
+    changed by an upgrade or an edit are re-indexed and deleted ones removed, so an old index
+    kept on a volume does not keep answering from old pages. When nothing changed this only
+    reads the files. `retriever` is the one already open on the data dir (`serve` opens its
+    own when None). Progress goes to stderr with `err` (`chat` keeps stdout for the
+    transcript); a bar on a terminal, otherwise a line every few seconds, so a first run in a
+    container or behind `make run | tee` does not look stuck.
     """
     try:
         retrieval = importlib.import_module("assistant.retrieval")
@@ -49,14 +61,56 @@ def ensure_index(
     if retriever is None:
         return False
     info = index_info(retriever) or {}
-    if info.get("chunks"):
-        logger.info("knowledge index ready (%s chunks)", info["chunks"])
+    first_run = not info.get("chunks")
+    if first_run:
+        typer.echo(announce, err=err)
+    bar = first_run and not err and sys.stdout.isatty()
+    with _progress_lines(retriever.index, enabled=not bar, err=err):
+        summary = retrieval.ingest(retriever.index, [settings.knowledge_path], progress=bar)
+    changed = summary.chunks_added + summary.chunks_updated + summary.chunks_removed
+    if not first_run and not changed:
+        logger.info("knowledge index ready (%s chunks, unchanged)", info["chunks"])
         return False
-    typer.echo(announce, err=err)
-    bar = not err and sys.stdout.isatty()
-    summary = retrieval.ingest(retriever.index, [settings.knowledge_path], progress=bar)
+    if not first_run:
+        typer.echo(REFRESH, err=err)
+    files = summary.files - summary.files_skipped
     typer.echo(
-        f"Indexed {summary.files} files, {summary.chunks_added} chunks in {summary.seconds:.0f} s.",
+        f"Indexed {files} file{'' if files == 1 else 's'}, {summary.chunks_added} new "
+        f"chunks, {summary.chunks_updated} updated, {summary.chunks_removed} removed "
+        f"in {summary.seconds:.0f} s.",
         err=err,
     )
     return True
+
+
+@contextlib.contextmanager
+def _progress_lines(index: Any, *, enabled: bool, err: bool) -> Iterator[None]:
+    """Print "indexing: N sections embedded" every few seconds while the index embeds.
+
+    The progress bar is drawn only on a terminal; under a process manager, in a container or
+    piped, these lines are what shows the first run is moving. The index's `embed_texts` is
+    wrapped for the duration of the call only.
+    """
+    embed = getattr(index, "embed_texts", None)
+    if not enabled or embed is None:
+        yield
+        return
+    started = last = time.monotonic()
+    done = 0
+
+    def counted(texts: list[str]) -> Any:
+        nonlocal done, last
+        vectors = embed(texts)
+        done += len(texts)
+        now = time.monotonic()
+        if now - last >= PROGRESS_EVERY_S:
+            last = now
+            rate = done / max(now - started, 1e-6)
+            typer.echo(f"indexing: {done} sections embedded ({rate:.0f}/s)...", err=err)
+        return vectors
+
+    index.embed_texts = counted
+    try:
+        yield
+    finally:
+        del index.embed_texts  # back to the class's method

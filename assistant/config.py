@@ -9,6 +9,7 @@ from importlib import resources
 from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -59,10 +60,17 @@ class Settings(BaseSettings):
     database_url: str | None = None
     redis_url: str | None = None
 
-    # LLM (any OpenAI-compatible server). Offline extractive mode when neither is set.
+    # LLM (any OpenAI-compatible server). Off unless chosen explicitly: a base URL, or
+    # WIL_LLM_PROVIDER=openai for the public OpenAI endpoint. OPENAI_API_KEY alone does nothing,
+    # so a key exported in a shell never sends conversations out by itself.
     llm_base_url: str | None = None
-    llm_model: str = "gpt-4o-mini"
+    llm_provider: Literal["none", "openai"] = "none"
+    llm_model: str | None = None
     llm_timeout_s: float = Field(default=20.0, gt=0, le=300)
+    llm_first_token_timeout_s: float = Field(default=8.0, gt=0, le=300)
+    llm_structured: Literal["json_schema", "function_calling", "json_mode", "none"] = "json_schema"
+    llm_breaker_failures: int = Field(default=3, ge=1, le=100)
+    llm_breaker_cooldown_s: float = Field(default=60.0, gt=0, le=3600)
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     embedder: Literal["minilm", "openai"] = "minilm"
     embedding_model: str = "text-embedding-3-small"
@@ -174,6 +182,28 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         return value.rstrip("/") if value else value
 
+    @field_validator("llm_base_url")
+    @classmethod
+    def _check_llm_url(cls, value: str | None) -> str | None:
+        """Give a bare server address its `/v1`; refuse an endpoint given in place of the base."""
+        if value is None:
+            return value
+        path = urlsplit(value).path
+        if path.endswith(("/chat/completions", "/completions", "/embeddings")):
+            raise ValueError(
+                "give the API's base URL, without the endpoint (e.g. http://127.0.0.1:11434/v1)"
+            )
+        if path in ("", "/"):
+            # Ollama, vLLM and most servers serve the OpenAI API under /v1; a bare address
+            # would reach their own API (or nothing) and fail on every turn.
+            return value + "/v1"
+        return value
+
+    @field_validator("llm_model")
+    @classmethod
+    def _check_llm_model(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
     @model_validator(mode="after")
     def _check_prod_secrets(self) -> Settings:
         if self.env == "prod" and not self.public_url.startswith("https://"):
@@ -185,6 +215,14 @@ class Settings(BaseSettings):
             and not self.telegram_webhook_secret
         ):
             raise ValueError("WIL_TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
+        if self.llm_enabled and not self.llm_model:
+            # No silent default: a local server rarely has the model a default would name.
+            raise ValueError(
+                "WIL_LLM_MODEL is required when WIL_LLM_BASE_URL or WIL_LLM_PROVIDER is set "
+                "(e.g. gpt-4o-mini for OpenAI, llama3.1 for Ollama)"
+            )
+        if self.llm_provider == "openai" and not self.llm_base_url and not self.openai_api_key:
+            raise ValueError("OPENAI_API_KEY is required when WIL_LLM_PROVIDER=openai")
         return self
 
     # Derived values -----------------------------------------------------------------
@@ -209,7 +247,13 @@ class Settings(BaseSettings):
 
     @property
     def llm_enabled(self) -> bool:
-        return bool(self.llm_base_url or self.openai_api_key)
+        """Return True when LLM mode was chosen: a base URL, or the OpenAI provider by name."""
+        return bool(self.llm_base_url) or self.llm_provider == "openai"
+
+    @property
+    def llm_first_token_s(self) -> float:
+        """Return the first-token limit, never longer than the total limit."""
+        return min(self.llm_first_token_timeout_s, self.llm_timeout_s)
 
     @property
     def telegram_enabled(self) -> bool:

@@ -205,3 +205,30 @@ def leaks_instructions(answer: str, system_prompt: str) -> bool:
     folded_answer = fold_casual(answer)
     lines = [fold_casual(line).strip() for line in system_prompt.splitlines()]
     return any(len(line) > 40 and line in folded_answer for line in lines)
+
+
+# An echoed instruction sentence: this share of its words in one sentence of the rules.
+ECHO_OVERLAP = 0.8
+ECHO_MIN_WORDS = 5
+_ECHO_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def _rule_sentences(rules: str) -> list[set[str]]:
+    parts = re.split(r"(?<=[.:!?])\s+|\n+", fold_casual(rules))
+    return [
+        set(_ECHO_WORD.findall(p)) for p in parts if len(_ECHO_WORD.findall(p)) >= ECHO_MIN_WORDS
+    ]
+
+
+def echoes_instructions(sentence: str, rules: str) -> bool:
+    """Return True when one sentence of a model answer repeats (or closely paraphrases) a rule.
+
+    `rules` is the instruction text only (not the passages, which answers may quote). A sentence
+    repeats a rule when most of its words come from one sentence of the rules and it is long
+    enough to be one ("Never invent programs, amounts, dates..." but not "Talk to a liaison.").
+    """
+    words = _ECHO_WORD.findall(fold_casual(sentence))
+    if len(words) < ECHO_MIN_WORDS:
+        return False
+    unique = set(words)
+    return any(len(unique & rule) >= ECHO_OVERLAP * len(unique) for rule in _rule_sentences(rules))

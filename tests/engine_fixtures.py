@@ -67,13 +67,18 @@ def make_client(tmp_path: Path, knowledge_retriever: Any) -> AppFactory:
         values: dict[str, Any] = {"data_dir": tmp_path / "data", "env": "test", **overrides}
         if llm is not None:
             llm.clear()
-            values.update(
-                llm_base_url=llm.base_url, llm_model="fake-model", llm_timeout_s=timeout_s
-            )
+            values = {
+                "llm_base_url": llm.base_url,
+                "llm_model": "fake-model",
+                "llm_timeout_s": timeout_s,
+                **values,
+            }
         settings: Settings = load_settings(**values)
         runtime = build_runtime(settings, retriever=knowledge_retriever)
         try:
             with TestClient(create_app(runtime=runtime)) as client:
+                if llm is not None:
+                    llm.clear()  # forget the start-up check: tests count the turns' requests
                 yield client, runtime
         finally:
             runtime.db.dispose()

@@ -4,7 +4,14 @@ Start it with `FakeOpenAI().start()` (a real uvicorn on a free port, in a thread
 `WIL_LLM_BASE_URL` at `fake.base_url`. Each request consumes the next scripted `Reply` when one
 is queued, else gets the default grounded answer: the first sentence of passage [1] in the prompt,
 cited as [1]. Supports plain and streaming (SSE chunks then `[DONE]`) completions, `json_schema`
-structured output and tool calls, a fixed or per-reply delay, and HTTP errors.
+structured output and tool calls, a fixed or per-reply delay (before the first token, or between
+streamed chunks), and HTTP errors.
+
+Servers' quirks, as settings: `models` (a model it does not serve gets 404 `model_not_found`,
+like Ollama and vLLM), `json_schema=False` (refuses `response_format: json_schema` with a 400,
+like older vLLM and Ollama builds), `api_key` (401 without it, like OpenAI and Azure).
+Only `/v1/chat/completions` (and Azure's `/openai/v1/chat/completions`) exist, so a base URL
+without `/v1` gets 404.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import re
 import time
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,11 +39,13 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 class Reply:
     """One scripted answer: text (or a structured object), delay, HTTP status."""
 
-    text: str | None = None
+    # The answer, or a function of the prompt's passages ({n: "heading\ntext"}) that writes it.
+    text: str | Callable[[dict[int, str]], str] | None = None
     structured: dict[str, Any] | None = None
     delay_s: float = 0.0
     status: int = 200
     chunk_words: int = 2
+    chunk_delay_s: float = 0.0  # pause between streamed chunks (a server that stalls mid-answer)
 
 
 @dataclass
@@ -45,6 +54,9 @@ class FakeOpenAI:
 
     default_delay_s: float = 0.0
     model: str = "fake-model"
+    models: tuple[str, ...] | None = None  # served models; None serves any name
+    json_schema: bool = True
+    api_key: str | None = None
     requests: list[dict[str, Any]] = field(default_factory=list)
     _queue: deque[Reply] = field(default_factory=deque)
     _server: ThreadedServer | None = None
@@ -78,9 +90,13 @@ class FakeOpenAI:
         app = FastAPI()
 
         @app.post("/v1/chat/completions")
+        @app.post("/openai/v1/chat/completions")  # Azure OpenAI's v1 API path
         async def completions(request: Request) -> Response:
             body = await request.json()
             self.requests.append(body)
+            refused = self._refusal(request, body)
+            if refused is not None:
+                return refused
             reply = self._queue.popleft() if self._queue else Reply()
             delay = reply.delay_s or self.default_delay_s
             if reply.status != 200:
@@ -95,16 +111,31 @@ class FakeOpenAI:
                 content = json.dumps(reply.structured or {})
                 await asyncio.sleep(delay)
                 return JSONResponse(_completion(self.model, content))
-            text = reply.text if reply.text is not None else default_answer(body)
+            if callable(reply.text):
+                text = reply.text(prompt_passages(body))
+            else:
+                text = reply.text if reply.text is not None else default_answer(body)
             if body.get("stream"):
                 return StreamingResponse(
-                    _stream(self.model, text, delay, reply.chunk_words),
+                    _stream(self.model, text, delay, reply.chunk_words, reply.chunk_delay_s),
                     media_type="text/event-stream",
                 )
             await asyncio.sleep(delay)
             return JSONResponse(_completion(self.model, text))
 
         return app
+
+    def _refusal(self, request: Request, body: dict[str, Any]) -> Response | None:
+        """Return the error a server with this fake's quirks gives to `body`, if any."""
+        auth = request.headers.get("authorization")
+        if self.api_key is not None and auth != f"Bearer {self.api_key}":
+            return _error(401, "Incorrect API key provided", "invalid_api_key")
+        if self.models is not None and body.get("model") not in self.models:
+            return _error(404, f"model '{body.get('model')}' not found", "model_not_found")
+        kind = body.get("response_format", {}).get("type")
+        if kind == "json_schema" and not self.json_schema:
+            return _error(400, "response_format json_schema is not supported", "invalid_request")
+        return None
 
     async def _tool_call(self, body: dict[str, Any], reply: Reply, delay: float) -> Response:
         await asyncio.sleep(delay)
@@ -133,6 +164,13 @@ class FakeOpenAI:
         """Stop the server and wait for its thread."""
         if self._server is not None:
             self._server.stop(timeout=5)
+
+
+def prompt_passages(body: dict[str, Any]) -> dict[int, str]:
+    """Return the numbered passages of a request's prompt: {n: "title — section\ntext"}."""
+    prompt = "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
+    blocks = re.findall(r"^\[(\d+)\] (.+?)(?=\n\[\d+\] |\Z)", prompt, re.S | re.M)
+    return {int(n): block.strip() for n, block in blocks}
 
 
 def default_answer(body: dict[str, Any]) -> str:
@@ -164,7 +202,16 @@ def _completion(
     }
 
 
-async def _stream(model: str, text: str, delay: float, chunk_words: int) -> AsyncIterator[str]:
+def _error(status: int, message: str, code: str) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"message": message, "type": "invalid_request_error", "code": code}},
+        status_code=status,
+    )
+
+
+async def _stream(
+    model: str, text: str, delay: float, chunk_words: int, chunk_delay: float = 0.0
+) -> AsyncIterator[str]:
     cid = "chatcmpl-" + uuid.uuid4().hex[:12]
     await asyncio.sleep(delay)
     words = re.findall(r"\S+\s*", text)
@@ -178,7 +225,7 @@ async def _stream(model: str, text: str, delay: float, chunk_words: int) -> Asyn
             delta["role"] = "assistant"
             first = False
         yield _chunk(cid, model, delta, None)
-        await asyncio.sleep(0)
+        await asyncio.sleep(chunk_delay)
     yield _chunk(cid, model, {}, "stop")
     yield "data: [DONE]\n\n"
 

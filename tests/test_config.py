@@ -43,6 +43,7 @@ def test_bad_value_names_the_variable(
 def test_csv_lists_and_llm_flag(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WIL_CORS_ORIGINS", "https://a.example, https://b.example")
     monkeypatch.setenv("WIL_LLM_BASE_URL", "http://127.0.0.1:11434/v1/")
+    monkeypatch.setenv("WIL_LLM_MODEL", "llama3.1")  # required since issue 12: no silent default
     s = load_settings()
     assert s.cors_origins == ["https://a.example", "https://b.example"]
     assert s.llm_enabled and s.llm_base_url == "http://127.0.0.1:11434/v1"

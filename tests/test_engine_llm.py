@@ -37,16 +37,33 @@ def test_llm_answer_is_shown_with_the_passage_it_cites(
     assert len(fake_llm.requests) == 1
 
 
+def rates(passages: dict[int, str]) -> int:
+    """Return the number of the prompt's passage on SWPP rates."""
+    return next(n for n, p in passages.items() if "How much does the SWPP" in p)
+
+
 def test_invented_citations_are_dropped_and_markers_renumbered(
     make_client: AppFactory, fake_llm: FakeOpenAI
 ) -> None:
+    # Before issue 12 an uncited "It also funds moon trips." was kept once its invented [9] was
+    # removed; a sentence citing nothing real is now dropped with it.
     with make_client(llm=fake_llm) as (client, _):
         cid, token = start(client)
-        fake_llm.push(Reply(text="The cap is $5,000 [2]. It also funds moon trips [9]."))
+        fake_llm.push(
+            Reply(
+                text=lambda p: (
+                    f"SWPP normally covers 50% of a student's wages, up to $5,000 "
+                    f"per placement [{rates(p)}]. It also funds moon trips [9]."
+                )
+            )
+        )
         reply = say(client, cid, token, QUESTION)["reply"]
-    assert "[9]" not in reply["text"] and "[2]" not in reply["text"]
-    assert reply["text"] == "The cap is $5,000 [1]. It also funds moon trips."
-    assert [c["title"] for c in reply["citations"]] == [prompt_passages(fake_llm)[2]]
+    assert reply["text"] == (
+        "SWPP normally covers 50% of a student's wages, up to $5,000 per placement [1]."
+    )
+    assert [c["title"] for c in reply["citations"]] == [
+        prompt_passages(fake_llm)[rates(prompt_passages(fake_llm))]
+    ]
 
 
 def test_streamed_llm_answer_matches_the_final_event(
@@ -56,7 +73,12 @@ def test_streamed_llm_answer_matches_the_final_event(
         cid, token = start(client)
         fake_llm.push(
             Reply(
-                text="SWPP covers half of the wages [1], up to a cap [3]. Not [7].", chunk_words=1
+                text=lambda p: (
+                    f"SWPP normally covers 50% of a student's wages [{rates(p)}]. "
+                    "Moon trips are funded too [7]. For students from under-represented groups, "
+                    f"it rises to 70% of wages, up to $7,000 [{rates(p)}]."
+                ),
+                chunk_words=1,
             )
         )
         r = client.post(
@@ -68,10 +90,14 @@ def test_streamed_llm_answer_matches_the_final_event(
     deltas = [data["text"] for name, data in events if name == "delta"]
     final = events[-1][1]["reply"]
     assert fake_llm.requests[-1]["stream"] is True
-    assert len(deltas) >= 5
+    assert len(deltas) >= 2  # released sentence by sentence, not all at the end
     assert "".join(deltas).strip() == final["text"]
-    assert final["text"] == "SWPP covers half of the wages [1], up to a cap [2]. Not."
-    assert len(final["citations"]) == 2
+    assert final["text"] == (
+        "SWPP normally covers 50% of a student's wages [1]. For students from under-represented "
+        "groups, it rises to 70% of wages, up to $7,000 [1]."
+    )
+    assert not any("Moon" in d or "moon" in d for d in deltas)
+    assert len(final["citations"]) == 1
 
 
 def test_slow_llm_times_out_and_the_extractive_answer_is_given(
@@ -122,7 +148,11 @@ def test_personal_details_never_reach_the_llm_and_are_restored(
     with make_client(llm=fake_llm) as (client, _):
         cid, token = start(client)
         fake_llm.push(
-            Reply(text="Hi [NAME_1]: SWPP pays up to $5,000 [1]. We can write to [EMAIL_1].")
+            Reply(
+                text=lambda p: (
+                    f"Hi [NAME_1] ([EMAIL_1]): SWPP pays up to $5,000 per placement [{rates(p)}]."
+                )
+            )
         )
         reply = say(
             client,

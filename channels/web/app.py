@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import assistant
 from assistant.config import Settings, get_settings
 from assistant.errors import WilError
+from assistant.llm import check_chat_model
 from assistant.retention import purge_expired
 from assistant.runtime import Runtime, build_runtime
 from channels.web.routes import console, conversations, handoffs, health, intakes, widget
@@ -49,6 +50,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = runtime or build_runtime(settings)
         app.state.runtime = rt
+        await check_chat_model(rt.llm)  # a clear log line now, not a silent fallback per turn
         stops = [_start_retention(rt)]
         for hook in hooks:
             stop = await hook(app, rt)

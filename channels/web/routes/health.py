@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter
@@ -9,19 +10,26 @@ from fastapi.responses import JSONResponse
 
 import assistant
 from assistant.errors import StoreUnavailableError
+from assistant.llm import chat_health
 from assistant.runtime import index_info
 from channels.web.deps import RuntimeDep
 
 router = APIRouter(tags=["health"])
 
 
+# How long /healthz waits on the LLM server when it re-checks one that was down.
+LLM_RECHECK_S = 3.0
+
+
 @router.get("/healthz", summary="Liveness and versions")
-def healthz(runtime: RuntimeDep) -> JSONResponse:
-    """Return 200 with schema and index versions when the database answers, 503 otherwise."""
-    try:
-        schema = runtime.db.schema_version() if runtime.db.ping() else None
-    except StoreUnavailableError:
-        schema = None
+async def healthz(runtime: RuntimeDep) -> JSONResponse:
+    """Return 200 with schema and index versions when the database answers, 503 otherwise.
+
+    `llm` is "off" without a configured model, "ok" when its server answers, "down" when it
+    failed its check or tripped the breaker (answers are extractive meanwhile). A server that
+    was down is checked again here once the breaker's cool-down has passed.
+    """
+    schema = await asyncio.to_thread(_schema_version, runtime)
     if schema is None:
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
     index: dict[str, Any] | None
@@ -34,6 +42,22 @@ def healthz(runtime: RuntimeDep) -> JSONResponse:
         "version": assistant.__version__,
         "schema_version": schema,
         "index": index,
-        "llm": runtime.settings.llm_enabled,
+        "llm": await _llm_state(runtime.llm),
     }
     return JSONResponse(body)
+
+
+def _schema_version(runtime: Any) -> Any:
+    try:
+        return runtime.db.schema_version() if runtime.db.ping() else None
+    except StoreUnavailableError:
+        return None
+
+
+async def _llm_state(chat: Any) -> str:
+    state = chat_health(chat)
+    breaker = getattr(chat, "breaker", None)
+    if state == "down" and breaker is not None and breaker.cooled_down:
+        await chat.check(LLM_RECHECK_S)
+        state = chat_health(chat)
+    return state

@@ -8,7 +8,8 @@ label in one place.
 
 from __future__ import annotations
 
-from datetime import datetime
+import functools
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -155,3 +156,38 @@ def zone_abbreviation(value: datetime | None, zone: str | ZoneInfo) -> str:
         return ""
     tz = load_zone(zone) if isinstance(zone, str) else zone
     return aware.astimezone(tz).tzname() or ""
+
+
+def zone_periods(zone: str, first_year: int, last_year: int) -> list[tuple[int, int, str]]:
+    """Return the zone's periods from the pinned tzdata: (start in UTC ms, UTC offset in minutes, abbreviation).
+
+    The console formats times with these instead of the browser's own zone data, which can be
+    older: Alberta's 2026 change (UTC-6 all year, "CST" in tzdata 2026f) showed as "MDT" in a
+    browser while the staff group said "CST" for the same moment.
+    """
+    return list(_zone_periods(zone, first_year, last_year))
+
+
+@functools.lru_cache(maxsize=8)
+def _zone_periods(zone: str, first_year: int, last_year: int) -> tuple[tuple[int, int, str], ...]:
+    tz = load_zone(zone)
+    start = datetime(first_year, 1, 1, tzinfo=UTC)
+    end = datetime(last_year + 1, 1, 1, tzinfo=UTC)
+
+    def state(moment: datetime) -> tuple[int, str]:
+        local = moment.astimezone(tz)
+        offset = local.utcoffset() or timedelta(0)
+        return int(offset.total_seconds() // 60), local.tzname() or ""
+
+    periods = [(int(start.timestamp() * 1000), *state(start))]
+    moment = start
+    while moment < end:
+        following = moment + timedelta(days=1)
+        if state(following) != state(moment):
+            low, high = moment, following  # the change happens in (low, high]
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                low, high = (low, middle) if state(middle) != state(low) else (middle, high)
+            periods.append((int(high.replace(microsecond=0).timestamp() * 1000), *state(high)))
+        moment = following
+    return tuple(periods)

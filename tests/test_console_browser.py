@@ -12,12 +12,21 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from assistant.config import load_zone
 from assistant.events import LIAISON_TOPIC, conversation_topic
 from assistant.liaisons import NewLiaison
 from assistant.runtime import Runtime
 from assistant.store.models import Intake
 from channels.web.app import create_app
-from tests.browser import DESKTOP, LiveServer, chromium, live_server, require_chromium, screenshot
+from tests.browser import (
+    DESKTOP,
+    LiveServer,
+    assert_accessible,
+    chromium,
+    live_server,
+    require_chromium,
+    screenshot,
+)
 from tests.handoff_support import ask_for_human, say, start
 from tests.test_handoff_live import EventStream, _subscribed
 
@@ -60,13 +69,19 @@ def test_a_liaison_claims_and_replies_live_and_person_text_never_runs(
 
             row = page.locator(f"#queue tr[data-id='{ticket_id}']")
             row.wait_for()
-            assert IMG in row.locator("td.wants").inner_text()
+            # The row says what the person said last (not only their first words), as text.
+            assert SCRIPT in row.locator("td.latest").inner_text()
+            expect(row.locator("td.person")).to_contain_text("Not given yet")
             _subscribed(runtime, LIAISON_TOPIC)  # the page's live stream is connected
             row.locator("a.open-ticket").click()
 
             transcript = page.locator("#transcript")
             transcript.get_by_text(SCRIPT, exact=True).wait_for()
             assert IMG in page.locator("#summary").inner_text()
+            # A keyboard user reaches the scrolling conversation (axe: scrollable-region-focusable).
+            transcript.focus()
+            assert page.evaluate("document.activeElement.id") == "transcript"
+            assert_accessible(page)
 
             page.click("#claim")
             expect(page.locator("#claim")).to_have_count(0)
@@ -93,6 +108,7 @@ def test_a_liaison_claims_and_replies_live_and_person_text_never_runs(
 
             page.click("#lang")
             assert page.locator("#nav-queue").inner_text() == "File d'attente"
+            expect(page.locator("#live")).to_have_text("en direct")
             expect(page.locator("#resolve")).to_have_text("Résoudre")
             page.click("#resolve")
             expect(page.locator("#ticket-title")).to_contain_text("Résolues")
@@ -144,7 +160,13 @@ def test_french_console_in_another_time_zone_shows_calgary_time_and_useful_empty
                     kind="employer",
                     status="submitted",
                     conversation_id=person.id,
-                    fields={"organization_name": "Prairie Robotics", "paid": True},
+                    fields={
+                        "organization_name": "Prairie Robotics",
+                        "contact_name": "Dana Lee",
+                        "paid": True,
+                        "wil_type": "co_op",
+                        "start_term": "2027-summer",
+                    },
                 )
             )
 
@@ -152,14 +174,23 @@ def test_french_console_in_another_time_zone_shows_calgary_time_and_useful_empty
         row = page.locator("table.intakes tbody tr").first
         expect(row).to_contain_text("Organisation : Prairie Robotics")
         expect(row).to_contain_text("Rémunéré : Oui")
+        expect(row).to_contain_text("Type d'AIT : Stage coop")  # labels, never co_op
+        expect(row).to_contain_text("Début : été 2027")
         expect(row).to_contain_text("soumis")
+        assert "co_op" not in row.inner_text() and "2027-summer" not in row.inner_text()
 
         page.click("#nav-queue")
+        queue_row = page.locator(f"#queue tr[data-id='{ticket_id}']")
+        expect(queue_row.locator("td.person")).to_contain_text("Dana Lee · Prairie Robotics")
+        expect(queue_row).to_contain_text("Clavardage Web")
         page.locator(f"#queue tr[data-id='{ticket_id}'] a.open-ticket").click()
         meta = page.locator("#transcript .meta").first
-        expect(meta).to_contain_text(re.compile(r"H[NA]R$"))  # heure des Rocheuses
+        # Calgary time as the server's pinned tzdata has it: the same label as the staff group.
+        calgary = datetime.now(load_zone("America/Edmonton"))
+        expect(meta).to_contain_text(re.compile(rf"{calgary.tzname()}$"))
         shown_hour = int(re.findall(r"(\d{1,2}) h \d\d", meta.inner_text())[-1])
         assert shown_hour != datetime.now(ZoneInfo("Asia/Tokyo")).hour  # 15 or 16 h apart
+        assert shown_hour in (calgary.hour, (calgary.hour + 1) % 24)  # a minute may pass
         screenshot(page, "console-ticket-fr-tablet")
         summary = page.locator("#summary").inner_text()
         assert summary.startswith("Motif : "), summary
@@ -187,7 +218,7 @@ def test_a_slow_queue_answer_does_not_replace_the_ticket_opened_since(
     held: list[Any] = []
     with chromium() as browser:
         page = browser.new_page(viewport=DESKTOP)
-        page.route("**/api/handoffs", lambda route: held.append(route))  # the queue's request
+        page.route("**/api/console/queue", lambda route: held.append(route))  # the queue's request
         page.goto(f"{server.url}/console")
         page.fill("#login-email", liaison.email)
         page.fill("#login-password", liaison.password)
@@ -198,7 +229,7 @@ def test_a_slow_queue_answer_does_not_replace_the_ticket_opened_since(
         assert held, "the queue request should be pending"
         for route in held:
             route.continue_()
-        page.unroute("**/api/handoffs")
+        page.unroute("**/api/console/queue")
         page.wait_for_timeout(1500)  # time for the late answer to arrive and be painted
         expect(page.locator("#transcript")).to_be_visible()
         expect(page.locator("#queue")).to_have_count(0)

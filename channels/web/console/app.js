@@ -3,10 +3,10 @@
 
 import { api, ApiError, setCsrf } from "/console/assets/api.js";
 import { append, clear, h } from "/console/assets/dom.js";
-import { duration, fieldLabel, getLang, intakeStatus, reasonLabel, setLang, summaryText, t, when } from "/console/assets/i18n.js";
+import { duration, fieldLabel, getLang, intakeStatus, label, reasonLabel, setLang, setZone, summaryText, t, when } from "/console/assets/i18n.js";
 
 const main = document.getElementById("main");
-const state = { me: null, view: null, ticketId: null, filter: "open", events: null, queueTimer: null, nav: 0 };
+const state = { me: null, view: null, ticketId: null, filter: "open", events: null, queueTimer: null, nav: 0, live: false };
 // Each view load takes a number; a slower, older load that returns later must not paint over
 // the view the liaison has opened since (a slow queue answer used to replace an open ticket).
 const current = (nav) => nav === state.nav;
@@ -26,6 +26,7 @@ function paintShell() {
   document.getElementById("nav").hidden = !state.me;
   document.getElementById("logout").hidden = !state.me;
   document.getElementById("who").textContent = state.me ? state.me.name : "";
+  paintLive();
   markNav();
 }
 
@@ -49,10 +50,16 @@ function showError(err) {
 }
 
 function setLive(on) {
+  state.live = on;
+  paintLive();
+}
+
+// Painted again with the rest of the shell, so the badge follows a change of language.
+function paintLive() {
   const badge = document.getElementById("live");
-  badge.hidden = !state.me;
-  badge.textContent = on ? t("live") : t("offline");
-  badge.classList.toggle("on", on);
+  badge.hidden = !state.me || !state.events;
+  badge.textContent = state.live ? t("live") : t("offline");
+  badge.classList.toggle("on", state.live);
 }
 
 // --- sign in -------------------------------------------------------------------------
@@ -91,6 +98,7 @@ function renderLogin(message) {
 async function signedIn(session) {
   state.me = session.liaison;
   setCsrf(session.csrf_token);
+  setZone(session.zone);
   paintShell();
   connectEvents();
   if (!location.hash || location.hash === "#/") location.hash = "#/queue";
@@ -166,7 +174,7 @@ async function loadQueue() {
   let handoffs;
   try {
     const query = state.filter === "open" ? "" : `?status=${state.filter}`;
-    handoffs = (await api(`/api/handoffs${query}`)).handoffs;
+    handoffs = (await api(`/api/console/queue${query}`)).handoffs;
     if (state.filter === "open") handoffs = handoffs.filter((x) => x.status !== "resolved");
   } catch (err) {
     if (current(nav)) showError(err);
@@ -182,20 +190,26 @@ async function loadQueue() {
     };
     tick();
     waited.tick = tick;
-    const wants = (item.summary || "").split("\n").find((line) => line.startsWith("Wants:")) || "";
+    const person = item.person || {};
+    const named = [person.name, person.organization].filter(Boolean);
+    const latest = item.latest || {};
     return h("tr", { class: `status-${item.status}`, dataset: { id: item.id } },
       waited,
+      h("td", { class: "person" },
+        named.length ? h("strong", {}, named.join(" · ")) : h("span", { class: "empty" }, t("unknownPerson")),
+        person.email ? h("div", { class: "email" }, person.email) : null),
+      h("td", { class: "latest" }, latest.text || "",
+        latest.at ? h("div", { class: "when" }, when(latest.at)) : null),
       h("td", {}, h("span", { class: `badge reason-${item.reason}` }, reasonLabel(item.reason))),
-      h("td", {}, item.locale.toUpperCase()),
-      h("td", {}, item.channel || ""),
+      h("td", {}, label("lang", item.locale)),
+      h("td", {}, label("channel", item.channel)),
       h("td", {}, t(item.status)),
       h("td", {}, item.claimed_by_name || ""),
-      h("td", { class: "wants" }, wants.replace(/^Wants:\s*/, "")),
       h("td", {}, h("a", { href: `#/handoffs/${encodeURIComponent(item.id)}`, class: "open-ticket" }, t("open"))));
   });
   const table = rows.length
     ? h("table", { class: "queue", id: "queue" },
-        h("thead", {}, h("tr", {}, [t("waited"), t("reason"), t("language"), t("channel"), t("status"), t("heldBy"), t("summary"), ""].map((c) => h("th", {}, c)))),
+        h("thead", {}, h("tr", {}, [t("waited"), t("person"), t("latest"), t("reason"), t("language"), t("channel"), t("status"), t("heldBy"), ""].map((c) => h("th", {}, c)))),
         h("tbody", {}, rows))
     : h("p", { class: "empty", id: "queue" }, t(state.filter === "open" ? "emptyQueue" : "emptyFilter"));
   append(clear(main), [h("h2", {}, t("queue")), bar, table]);
@@ -285,7 +299,9 @@ async function loadTicket(id) {
     open && !mine && !heldByOther ? h("button", { type: "button", id: "claim", onclick: act("claim") }, t("claim")) : null,
     open && (mine || !heldByOther || state.me.role === "admin") ? h("button", { type: "button", id: "resolve", onclick: act("resolve") }, t("resolve")) : null,
     heldByOther ? h("span", { class: "held" }, t("heldByOther", { n: ticket.claimed_by_name || "?" })) : null);
-  const transcript = h("ol", { class: "transcript", id: "transcript" }, ticket.transcript.map(messageNode));
+  // Scrollable, so reachable by keyboard (arrow keys scroll it) and named for screen readers.
+  const transcript = h("ol", { class: "transcript", id: "transcript", tabindex: "0", "aria-label": t("transcript") },
+    ticket.transcript.map(messageNode));
   const reply = open && !heldByOther
     ? textForm("reply", t("reply"), t("send"), async (text) => {
         const msg = await api(`/api/handoffs/${encodeURIComponent(id)}/messages`, { method: "POST", body: { text } });
@@ -306,7 +322,7 @@ async function loadTicket(id) {
     h("p", {}, h("a", { href: "#/queue" }, t("back"))),
     h("h2", { id: "ticket-title" }, reasonLabel(ticket.reason), " · ", t(ticket.status)),
     h("p", { class: "facts" },
-      `${t("language")}${t("colon")}${ticket.locale.toUpperCase()} · ${t("channel")}${t("colon")}${ticket.channel} · ${t("waited")}${t("colon")}${duration(ticket.waiting_seconds)}`,
+      `${t("language")}${t("colon")}${label("lang", ticket.locale)} · ${t("channel")}${t("colon")}${label("channel", ticket.channel)} · ${t("waited")}${t("colon")}${duration(ticket.waiting_seconds)}`,
       ticket.claimed_by_name ? ` · ${t("heldBy")}${t("colon")}${ticket.claimed_by_name}` : "",
       ticket.contact_email ? ` · ${t("contact")}${t("colon")}${ticket.contact_email}` : ""),
     actions,
@@ -333,13 +349,23 @@ function shown(value) {
   return Array.isArray(value) ? value.map(shown).join(", ") : String(value);
 }
 
+// The server sends each field's label in both languages ("Co-op" / "Stage coop"), never a code.
+function shownLabel(intake, key, value) {
+  const labels = (intake.labels || {})[getLang()] || {};
+  const text = labels[key];
+  return text === undefined || text === null || text === "" ? shown(value) : shown(text);
+}
+
 async function loadIntakes() {
   const nav = ++state.nav;
   state.view = "intakes";
   clearInterval(state.queueTimer);
+  // Submitted with consent, labels in the console's language, Calgary time (drafts on request).
+  const lang = getLang();
   const links = h("p", { class: "exports" },
-    h("a", { href: "/api/intakes/export.csv", id: "export-csv", download: "" }, t("exportCsv")), " · ",
-    h("a", { href: "/api/intakes/export.jsonl", download: "" }, t("exportJsonl")));
+    h("a", { href: `/api/exports/intakes.csv?lang=${lang}`, id: "export-csv", download: "" }, t("exportCsv")), " · ",
+    h("a", { href: `/api/exports/intakes.jsonl?lang=${lang}`, download: "" }, t("exportJsonl")), " · ",
+    h("a", { href: `/api/exports/intakes.csv?lang=${lang}&include_drafts=true`, id: "export-drafts", download: "" }, t("exportDrafts")));
   let intakes = [];
   try {
     intakes = (await api("/api/intakes")).intakes;
@@ -350,14 +376,15 @@ async function loadIntakes() {
   if (!current(nav)) return;
   const body = intakes.length
     ? h("table", { class: "intakes" },
-        h("thead", {}, h("tr", {}, [t("created"), t("kind"), t("status"), t("fields")].map((c) => h("th", {}, c)))),
-        h("tbody", {}, intakes.map((it) => h("tr", {},
+        h("thead", {}, h("tr", {}, [t("created"), t("reference"), t("kind"), t("status"), t("fields")].map((c) => h("th", {}, c)))),
+        h("tbody", {}, intakes.map((it) => h("tr", { dataset: { id: it.id } },
           h("td", { class: "when" }, when(it.submitted_at || it.created_at)),
+          h("td", { class: "reference" }, it.reference || ""),
           h("td", {}, t(it.kind)),
           h("td", {}, intakeStatus(it.status)),
           h("td", { class: "fields" }, Object.entries(it.fields || {})
             .filter(([, v]) => v !== null && v !== "" && !(Array.isArray(v) && !v.length))
-            .map(([k, v]) => `${fieldLabel(k)}${t("colon")}${shown(v)}`).join(" · "))))))
+            .map(([k, v]) => `${fieldLabel(k)}${t("colon")}${shownLabel(it, k, v)}`).join(" · "))))))
     : h("p", { class: "empty" }, t("emptyIntakes"));
   append(clear(main), [h("h2", {}, t("intakes")), links, body]);
 }

@@ -27,6 +27,10 @@ const TEXT = {
     exportCsv: "Export CSV", exportJsonl: "Export JSON Lines", kind: "Kind", fields: "Details",
     submitted: "Submitted", count: "Times asked", examples: "Other wordings", lastSeen: "Last seen",
     question: "Question", employer: "Employer", student: "Student",
+    person: "Person", latest: "Latest message", unknownPerson: "Not given yet", reference: "Ref.",
+    exportDrafts: "Export CSV with drafts (internal)",
+    lang_en: "English", lang_fr: "French",
+    channel_web: "Web chat", channel_telegram: "Telegram", channel_cli: "Terminal", channel_api: "API",
     reasons: {
       requested: "asked for a person", declined_twice: "assistant declined twice",
       frustrated: "frustrated", harassment: "harassment", discrimination: "discrimination",
@@ -59,6 +63,10 @@ const TEXT = {
     exportCsv: "Exporter en CSV", exportJsonl: "Exporter en JSON Lines", kind: "Type", fields: "Détails",
     submitted: "Soumis", count: "Nombre de fois", examples: "Autres formulations", lastSeen: "Dernière fois",
     question: "Question", employer: "Employeur", student: "Étudiant",
+    person: "Personne", latest: "Dernier message", unknownPerson: "Pas encore indiqué", reference: "Réf.",
+    exportDrafts: "Exporter en CSV avec les brouillons (interne)",
+    lang_en: "Anglais", lang_fr: "Français",
+    channel_web: "Clavardage Web", channel_telegram: "Telegram", channel_cli: "Terminal", channel_api: "API",
     reasons: {
       requested: "a demandé une personne", declined_twice: "l'assistant n'a pas pu répondre deux fois",
       frustrated: "frustration", harassment: "harcèlement", discrimination: "discrimination",
@@ -164,13 +172,47 @@ export function duration(seconds) {
 // Times are shown in Calgary's zone (the secretariat's office hours), whatever the laptop says.
 export const ZONE = "America/Edmonton";
 
+// The zone's periods (start in UTC ms, offset in minutes, abbreviation) from the server's pinned
+// tzdata: a browser's own zone data can be older (Alberta's 2026 change showed "MDT" here while
+// the staff group said "CST" for the same moment), so the server's wins once signed in.
+let zone = null;
+
+export function setZone(value) {
+  zone = value && Array.isArray(value.periods) && value.periods.length ? value : null;
+}
+
+function periodAt(ms) {
+  let found = zone.periods[0];
+  for (const p of zone.periods) {
+    if (p[0] <= ms) found = p;
+    else break;
+  }
+  return found;
+}
+
+export function label(prefix, code) {
+  if (!code) return "";
+  const key = `${prefix}_${code}`;
+  const text = t(key);
+  return text === key ? code : text;
+}
+
 export function when(iso) {
   if (!iso) return "";
   // A time without a zone (some API fields) is UTC, as the server stores it.
   const text = String(iso);
   const date = new Date(/T[\d:.]+$/.test(text) ? `${text}Z` : text);
   if (Number.isNaN(date.getTime())) return text;
-  return date.toLocaleString(lang === "fr" ? "fr-CA" : "en-CA", {
+  const locale = lang === "fr" ? "fr-CA" : "en-CA";
+  if (zone) {
+    const [, offset, abbr] = periodAt(date.getTime());
+    const local = new Date(date.getTime() + offset * 60000);
+    const shown = local.toLocaleString(locale, {
+      timeZone: "UTC", year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit",
+    });
+    return `${shown} ${abbr}`;
+  }
+  return date.toLocaleString(locale, {
     timeZone: ZONE, year: "numeric", month: "short", day: "numeric",
     hour: "numeric", minute: "2-digit", timeZoneName: "short",
   });

@@ -23,6 +23,7 @@ from sqlalchemy import delete, select
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from assistant.display import zone_periods
 from assistant.errors import AuthError, ForbiddenError, NotFoundError
 from assistant.liaisons import active_liaison_by_token
 from assistant.ratelimit import RateLimiter
@@ -38,13 +39,14 @@ from assistant.store.models import ConsoleSession, Liaison, as_utc
 from assistant.text_input import clean_input_text
 from channels.web.deps import RuntimeDep
 from channels.web.ratelimit import address_key, client_ip, rate_limiter
-from channels.web.routes import exports
+from channels.web.routes import console_views, exports
 
 logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["console"])
 # The console's own API (exports, institution partners, outcomes) travels with its router.
 router.include_router(exports.router)
+router.include_router(console_views.router)
 
 CONSOLE_DIR = Path(__file__).resolve().parent.parent / "console"
 COOKIE = "wil_console"
@@ -130,6 +132,15 @@ def _liaison_public(liaison: Liaison) -> dict[str, Any]:
     return {"id": liaison.id, "name": liaison.name, "email": liaison.email, "role": liaison.role}
 
 
+def _zone(settings: Any) -> dict[str, Any]:
+    """Return the secretariat's zone as the pinned tzdata has it, for the console's clocks."""
+    year = datetime.now(UTC).year
+    return {
+        "name": settings.timezone,
+        "periods": zone_periods(settings.timezone, year - 2, year + 2),
+    }
+
+
 def _limiter(runtime: Any) -> LoginLimiter:
     return LoginLimiter(rate_limiter(runtime))
 
@@ -195,7 +206,13 @@ def console_login(body: LoginBody, request: Request, runtime: RuntimeDep) -> Res
                 expires_at=now + SESSION_TTL,
             )
         )
-    response = JSONResponse({"liaison": _liaison_public(liaison), "csrf_token": csrf})
+    response = JSONResponse(
+        {
+            "liaison": _liaison_public(liaison),
+            "csrf_token": csrf,
+            "zone": _zone(runtime.settings),
+        }
+    )
     response.set_cookie(
         COOKIE,
         raw,
@@ -218,7 +235,11 @@ def console_session(
     if found is None:
         raise AuthError("not signed in")
     session, liaison = found
-    return {"liaison": _liaison_public(liaison), "csrf_token": session.csrf_token}
+    return {
+        "liaison": _liaison_public(liaison),
+        "csrf_token": session.csrf_token,
+        "zone": _zone(runtime.settings),
+    }
 
 
 @router.post("/console/api/logout", summary="End the console session")

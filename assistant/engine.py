@@ -37,6 +37,7 @@ from assistant.turn_store import (
     clear_pending,
     finish_turn,
     handoff_of,
+    silent_turn,
 )
 from assistant.turn_stream import OnDelta, TurnStream
 
@@ -105,29 +106,41 @@ class Assistant:
         return GREETINGS[loc], list(START_SUGGESTIONS[loc])
 
     async def handle(
-        self, conversation_id: str, text: str, *, on_delta: OnDelta | None = None
+        self,
+        conversation_id: str,
+        text: str,
+        *,
+        on_delta: OnDelta | None = None,
+        client_message_id: str | None = None,
     ) -> Turn:
-        """Take one message from the person and return the assistant's turn."""
+        """Take one message from the person and return the assistant's turn.
+
+        A retry (same `client_message_id`) returns the turn stored for it instead of a second copy.
+        """
         text = text.strip()
         if not text:
             raise UserInputError("text must not be empty")
         if len(text) > MAX_TEXT:
             raise UserInputError(f"text must be at most {MAX_TEXT} characters")
-        ctx = begin_turn(self.db, conversation_id, text, handoffs=self.handoffs is not None)
+        ctx = begin_turn(
+            self.db,
+            conversation_id,
+            text,
+            handoffs=self.handoffs is not None,
+            client_message_id=client_message_id,
+        )
         stream = TurnStream(on_delta)
+        if ctx.replay is not None:
+            await stream.finish(ctx.replay.text)
+            return ctx.replay
+        text = ctx.text
         plan: Plan | None
         if ctx.mode == "handoff" and deletion_intent(text, ctx.state.get("pending")) is None:
             if ctx.state.get("pending"):
                 clear_pending(self.db, conversation_id)
             plan = await self._relay(ctx, stream)
             if plan is None:
-                return Turn(
-                    text="",
-                    locale=ctx.locale,
-                    mode="handoff",
-                    handoff=handoff_of(self.db, ctx),
-                    silent=True,
-                )
+                return silent_turn(self.db, ctx)
         else:
             plan = await self._dispatch(ctx, stream)
         turn = finish_turn(self.db, ctx, plan)

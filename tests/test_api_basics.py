@@ -21,7 +21,19 @@ def _start(client: TestClient, locale: str | None = "en") -> tuple[str, str, dic
 def test_healthz_reports_schema(client: TestClient) -> None:
     r = client.get("/healthz")
     assert r.status_code == 200
-    assert r.json()["schema_version"] == "0001"
+    assert r.json()["schema_version"] == _head_revision()
+
+
+def _head_revision() -> str:
+    """Return the newest migration's revision (the schema a fresh database is brought to)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from assistant.store.db import MIGRATIONS_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return str(ScriptDirectory.from_config(cfg).get_current_head())
 
 
 def test_healthz_503_when_database_unreachable(runtime: Runtime) -> None:

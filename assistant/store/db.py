@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import StoreUnavailableError
 
 logger = logging.getLogger(__name__)
+
+# Errors that mean "the database cannot be reached right now" (not a bug): answered with a 503.
+UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -27,12 +31,18 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         connect_args: dict[str, object] = {}
+        pool: dict[str, object] = {}
         if url.startswith("sqlite"):
             _ensure_sqlite_dir(url)
             # Several threads (the web server's threadpool) share the file.
             connect_args = {"check_same_thread": False, "timeout": 30}
+        elif url.startswith("postgresql"):
+            # A turn may hold a connection for its conversation lock besides its sessions, and
+            # an unreachable server must fail a request quickly instead of hanging it.
+            connect_args = {"connect_timeout": 5}
+            pool = {"pool_size": 20, "max_overflow": 20, "pool_timeout": 10}
         self.engine: Engine = create_engine(
-            url, connect_args=connect_args, pool_pre_ping=True, future=True
+            url, connect_args=connect_args, pool_pre_ping=True, future=True, **pool
         )
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -45,11 +55,16 @@ class Database:
         try:
             yield session
             session.commit()
+        except UNAVAILABLE as exc:
+            with suppress(Exception):
+                session.rollback()
+            raise StoreUnavailableError("database unreachable") from exc
         except Exception:
             session.rollback()
             raise
         finally:
-            session.close()
+            with suppress(Exception):
+                session.close()
 
     def migrate(self) -> str:
         """Bring the schema to the newest migration and return its revision."""

@@ -83,7 +83,13 @@ class Message(Base):
     """A message in a conversation; ids increase, so clients fetch what they missed with `after`."""
 
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_conversation_id_id", "conversation_id", "id"),)
+    __table_args__ = (
+        Index("ix_messages_conversation_id_id", "conversation_id", "id"),
+        # A retried message (same client id) is stored once per conversation.
+        UniqueConstraint(
+            "conversation_id", "client_message_id", name="uq_messages_conversation_client_id"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(
@@ -94,6 +100,8 @@ class Message(Base):
     citations: Mapped[list[Any]] = mapped_column(JSON, default=list)
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The id the sender's client gave the message (widget, Telegram update, Idempotency-Key).
+    client_message_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 

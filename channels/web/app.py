@@ -18,10 +18,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import assistant
 from assistant.config import Settings, get_settings
-from assistant.errors import WilError
+from assistant.errors import StoreUnavailableError, WilError
 from assistant.llm import check_chat_model
 from assistant.retention import purge_expired
 from assistant.runtime import Runtime, build_runtime
+from assistant.store.db import UNAVAILABLE
+from channels.web.backpressure import UNAVAILABLE_TEXT, say
+from channels.web.ratelimit import preferred_locale
 from channels.web.routes import console, conversations, handoffs, health, intakes, widget
 
 logger = logging.getLogger(__name__)
@@ -84,7 +87,13 @@ def create_app(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type", "Accept", "Last-Event-ID"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "Accept",
+                "Last-Event-ID",
+                "Idempotency-Key",
+            ],
             # The widget waits Retry-After before re-sending after a 429, also on partner sites.
             expose_headers=["Retry-After"],
             allow_credentials=False,
@@ -156,13 +165,28 @@ def _start_retention(rt: Runtime) -> Any:
     return stop
 
 
+UNAVAILABLE_RETRY_AFTER_S = 5
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(WilError)
-    async def _wil_error(_request: Request, exc: WilError) -> JSONResponse:
-        detail = str(exc) if exc.status_code < 500 and str(exc) else exc.public_message
-        if exc.status_code >= 500:
+    async def _wil_error(request: Request, exc: WilError) -> JSONResponse:
+        if isinstance(exc, StoreUnavailableError):
+            return _unavailable(request)
+        shown = exc.status_code < 500 or exc.status_code == 503
+        detail = str(exc) if shown and str(exc) else exc.public_message
+        if exc.status_code >= 500 and exc.status_code != 503:
             logger.error("request failed: %s", type(exc).__name__)
-        return JSONResponse({"detail": detail}, status_code=exc.status_code)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers)
+
+    async def _database_down(request: Request, exc: Exception) -> JSONResponse:
+        logger.warning("database unavailable: %s", type(exc).__name__)
+        return _unavailable(request)
+
+    for error in UNAVAILABLE:
+        app.add_exception_handler(error, _database_down)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -172,3 +196,13 @@ def _install_error_handlers(app: FastAPI) -> None:
             msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
             problems.append(f"{loc}: {msg}" if loc else msg)
         return JSONResponse({"detail": "; ".join(problems) or "invalid request"}, status_code=422)
+
+
+def _unavailable(request: Request) -> JSONResponse:
+    """Return the 503 for an unreachable database: JSON, a sentence for people, Retry-After."""
+    locale = preferred_locale(request.headers.get("accept-language"))
+    return JSONResponse(
+        {"detail": say(UNAVAILABLE_TEXT, locale)},
+        status_code=503,
+        headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)},
+    )

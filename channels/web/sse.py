@@ -135,7 +135,13 @@ async def bus_stream(
             if not done:
                 yield comment()
                 continue
-            event = next_event.result()
+            try:
+                event = next_event.result()
+            except StopAsyncIteration:
+                # The bus ended the subscription (its events may have been missed while Redis
+                # was away): the client reconnects and catches up from the database.
+                next_event = None
+                break
             next_event = None
             yield sse(event.get("type", "message"), event.get("data", event), event.get("id"))
     finally:

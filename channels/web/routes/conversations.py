@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field, field_validator
+from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.conversations import (
     add_message,
@@ -19,9 +20,11 @@ from assistant.conversations import (
     message_dict,
 )
 from assistant.engine import Turn
-from assistant.errors import WilError
+from assistant.errors import StoreUnavailableError, WilError
 from assistant.events import conversation_topic
-from assistant.text_input import validate_message_text
+from assistant.store.locks import ConversationLocks
+from assistant.text_input import MAX_TEXT, validate_message_text
+from channels.web.backpressure import UNAVAILABLE_TEXT, say, turn_gate
 from channels.web.deps import AssistantDep, RuntimeDep, TokenDep
 from channels.web.ratelimit import limit_messages, limit_new_conversations
 from channels.web.sse import (
@@ -39,6 +42,7 @@ router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 
 # Message ids are 64-bit; a larger `after=` cannot match and would overflow the database driver.
 MAX_MESSAGE_ID = 2**63 - 1
+LOCKS_KEY = "conversation_locks"
 
 
 class CitationOut(BaseModel):
@@ -117,10 +121,31 @@ class CreateConversation(BaseModel):
     locale: Literal["en", "fr"] | None = None
 
 
-class PostMessage(BaseModel):
-    """A message from the person: 1 to 4,000 characters after trimming."""
+# Characters that do not count as text: spaces of every kind, line breaks and control characters
+# (dropped before storing). A message needs at least one other character; the schema says so too.
+_BLANK = "\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+CLIENT_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
 
-    text: str = Field(..., description="What the person typed (1-4000 characters after trimming).")
+
+class PostMessage(BaseModel):
+    """A message from the person: 1 to 4,000 characters, at least one of them not a space."""
+
+    text: str = Field(
+        ...,
+        min_length=1,
+        max_length=MAX_TEXT,
+        pattern=f"[^{_BLANK}]",
+        description="What the person typed (1-4000 characters, not only spaces).",
+    )
+    client_message_id: str | None = Field(
+        default=None,
+        pattern=CLIENT_ID_PATTERN,
+        description=(
+            "An id the client gives this message (1-64 letters, digits, `.`, `_`, `:`, `-`) and "
+            "sends again when it retries: the message is stored once and a retry gets the same "
+            "turn back. The `Idempotency-Key` header does the same; the field wins if both are set."
+        ),
+    )
 
     @field_validator("text")
     @classmethod
@@ -204,33 +229,80 @@ def turn_payload(turn: Turn) -> dict[str, Any]:
         404: {"description": "Unknown conversation."},
         422: {"description": "Empty, too long or malformed message."},
         429: {"description": "Too many messages in this conversation; see Retry-After."},
+        503: {
+            "description": (
+                "The worker is saturated, the conversation's previous message is still being "
+                "answered, or the database is unreachable; `detail` says so in the person's "
+                "language. Send the same message again (same client id) after Retry-After."
+            )
+        },
     },
     dependencies=[Depends(limit_messages)],
 )
 async def post_message(
     conversation_id: str,
     body: PostMessage,
+    request: Request,
     runtime: RuntimeDep,
     assistant: AssistantDep,
     token: TokenDep,
     accept: Annotated[str | None, Header()] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            pattern=CLIENT_ID_PATTERN,
+            description="Same as `client_message_id` in the body.",
+        ),
+    ] = None,
 ) -> Any:
     """Handle one message from the person."""
-    authorize(runtime.db, conversation_id, token)
+    conv = authorize(runtime.db, conversation_id, token)
+    client_id = body.client_message_id or idempotency_key
+    release = await turn_gate(runtime.extras).enter(conv.locale)
     if accept and "text/event-stream" in accept:
         return StreamingResponse(
-            _stream_turn(assistant, conversation_id, body.text),
+            _stream_turn(runtime, assistant, conversation_id, body.text, client_id, release),
             media_type="text/event-stream",
             headers=SSE_HEADERS,
         )
-    turn = await assistant.handle(conversation_id, body.text)
+    try:
+        async with conversation_locks(runtime).hold(conversation_id):
+            if await request.is_disconnected():
+                # Nobody is waiting for this answer: the client sends the message again if it
+                # still wants one, and nothing was stored.
+                logger.debug("client left before its turn started; not running it")
+                return Response(status_code=204)
+            turn = await assistant.handle(conversation_id, body.text, client_message_id=client_id)
+    finally:
+        release()
     return JSONResponse(turn_payload(turn))
+
+
+def conversation_locks(runtime: Any) -> ConversationLocks:
+    """Return the worker's per-conversation turn locks (created on first use)."""
+    locks = runtime.extras.get(LOCKS_KEY)
+    if locks is None:
+        locks = runtime.extras.setdefault(LOCKS_KEY, ConversationLocks(runtime.db))
+    return locks  # type: ignore[no-any-return]
 
 
 _RUNNING: set[asyncio.Task[Any]] = set()
 
 
-async def _stream_turn(assistant: Any, conversation_id: str, text: str) -> AsyncIterator[str]:
+def _stream_turn(
+    runtime: Any,
+    assistant: Any,
+    conversation_id: str,
+    text: str,
+    client_id: str | None,
+    release: Callable[[], None],
+) -> AsyncIterator[str]:
+    """Start the turn now and return the SSE frames of its answer.
+
+    The turn runs in its own task, started before the response is: a client that goes away, even
+    before the first frame, does not stop it, and its slot in the gate is given back when it ends.
+    """
     queue: asyncio.Queue[str | None] = asyncio.Queue()
 
     async def on_delta(fragment: str) -> None:
@@ -238,15 +310,30 @@ async def _stream_turn(assistant: Any, conversation_id: str, text: str) -> Async
 
     async def run() -> Turn:
         try:
-            return await assistant.handle(conversation_id, text, on_delta=on_delta)  # type: ignore[no-any-return]
+            async with conversation_locks(runtime).hold(conversation_id):
+                return await assistant.handle(  # type: ignore[no-any-return]
+                    conversation_id, text, on_delta=on_delta, client_message_id=client_id
+                )
         finally:
+            release()
             await queue.put(None)
 
     task = asyncio.create_task(run())
     # If the client goes away mid-answer, the turn still completes and is stored, so the
-    # history has the answer after a reload; keep a reference until it is done.
+    # history has the answer after a reload (and a retry gets it back); keep a reference.
     _RUNNING.add(task)
     task.add_done_callback(_RUNNING.discard)
+    task.add_done_callback(_consume_error)
+    return _frames(queue, task)
+
+
+def _consume_error(task: asyncio.Task[Any]) -> None:
+    """Mark a background turn's failure as seen (its frames reported it, or nobody was there)."""
+    if not task.cancelled():
+        task.exception()
+
+
+async def _frames(queue: asyncio.Queue[str | None], task: asyncio.Task[Turn]) -> AsyncIterator[str]:
     try:
         while True:
             fragment = await queue.get()
@@ -255,20 +342,27 @@ async def _stream_turn(assistant: Any, conversation_id: str, text: str) -> Async
             yield sse("delta", {"text": fragment})
         try:
             turn = await task
-        except WilError as exc:
-            detail = str(exc) if exc.status_code < 500 and str(exc) else exc.public_message
-            yield sse("error", {"detail": detail, "status": exc.status_code})
-            return
-        except Exception:
-            logger.exception("turn failed while streaming")
-            yield sse(
-                "error", {"detail": "Sorry, something went wrong. Please try again.", "status": 500}
-            )
+        except Exception as exc:
+            status, detail = public_error(exc)
+            if status >= 500 and not isinstance(exc, WilError):
+                logger.exception("turn failed while streaming")
+            yield sse("error", {"detail": detail, "status": status})
             return
         yield sse("final", turn_payload(turn))
     finally:
         if not task.done():
             logger.debug("client left mid-answer; the turn completes in the background")
+
+
+def public_error(exc: BaseException, locale: str | None = None) -> tuple[int, str]:
+    """Return the status and the sentence a person sees for a failed turn."""
+    if isinstance(exc, StoreUnavailableError | SQLAlchemyError):
+        return 503, say(UNAVAILABLE_TEXT, locale)
+    if isinstance(exc, WilError):
+        if exc.status_code < 500 or exc.status_code == 503:
+            return exc.status_code, str(exc) or exc.public_message
+        return exc.status_code, exc.public_message
+    return 500, "Sorry, something went wrong. Please try again."
 
 
 @router.get(

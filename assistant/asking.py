@@ -138,7 +138,7 @@ class Questions:
             s.add(
                 KnowledgeGap(
                     conversation_id=ctx.conversation_id,
-                    text=Masker().mask(question)[:2000],
+                    text=Masker(unknown_names=False).mask(question)[:2000],
                     locale=ctx.locale,
                     reason=reason,
                     best_score=answer.best_score,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
@@ -56,14 +59,26 @@ _NOT_NAMES = frozenset(
     ]
 )
 _PLACEHOLDER = re.compile(r"\[(EMAIL|PHONE|NAME)_(\d+)\]")
+# A word as names are written: letters, with inner apostrophes or hyphens (o'brien, marie-ève).
+_WORD = re.compile(r"(?<![\w@.\[])[^\W\d_]+(?:['’-][^\W\d_]+)*(?![\w@\]])")
+# French elisions: "l'employeur" is "employeur" for the vocabulary.
+_ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 
 
 class Masker:
     """Replace personal details with placeholders like [EMAIL_1]; remember them to restore later."""
 
-    def __init__(self, known_names: Iterable[str] = ()) -> None:
+    def __init__(self, known_names: Iterable[str] = (), *, unknown_names: bool = True) -> None:
+        """Remember `known_names` to hide wherever they appear (e.g. from the intake form).
+
+        `unknown_names` also hides runs of words the knowledge never uses (a name with no cue,
+        "tom o'brien"): on for text that leaves for a model, off for text kept for staff (a
+        knowledge-gap question is made of such words).
+        """
         self._values: dict[str, str] = {}
         self._names = [n.strip() for n in known_names if n and len(n.strip()) > 1]
+        self._unknown_names = unknown_names
 
     @property
     def mapping(self) -> dict[str, str]:
@@ -87,6 +102,8 @@ class Masker:
             name = _trim_name(match.group("name"))
             if name:
                 self._names.append(name)
+        if self._unknown_names:
+            self._names.extend(unknown_name_runs(text))
         for name in sorted(set(self._names), key=len, reverse=True):
             pattern = re.compile(rf"(?<![\w]){re.escape(name)}(?![\w])", re.IGNORECASE)
             text = pattern.sub(self._token("NAME", name), text) if pattern.search(text) else text
@@ -114,3 +131,68 @@ def _trim_name(raw: str) -> str | None:
 def contains_personal_data(text: str) -> bool:
     """Return True when the text holds an email address or phone number."""
     return bool(_EMAIL.search(text) or _PHONE.search(text))
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.lower().replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def knowledge_vocabulary() -> frozenset[str]:
+    """Return every word of the knowledge pages and the EN/FR stop words, folded.
+
+    A word the guides never use is likely not about work-integrated learning; two of them in a
+    row are likely a name ("tom o'brien"), however it is typed.
+    """
+    words: set[str] = set()
+    for path in sorted(KNOWLEDGE_DIR.rglob("*.md")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for match in _WORD.finditer(text):
+            word = _fold(match.group(0))
+            words.add(word)
+            words.add(_ELISION.sub("", word))
+            words.update(word.split("-"))
+    try:
+        from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
+
+        words.update(_fold(w) for w in (*STOPWORDS_EN, *STOPWORDS_FRENCH))
+    except ImportError:  # pragma: no cover - bm25s ships with retrieval
+        pass
+    return frozenset(words)
+
+
+def _unknown(word: str, vocabulary: frozenset[str]) -> bool:
+    folded = _fold(word)
+    bare = _ELISION.sub("", folded)
+    return len(bare) > 1 and folded not in vocabulary and bare not in vocabulary
+
+
+def unknown_name_runs(text: str, vocabulary: frozenset[str] | None = None) -> list[str]:
+    """Return runs of two or three adjacent words the knowledge never uses: name-shaped, no cue needed.
+
+    "send it to tom o'brien" gives "tom o'brien". Over-masking a pair of unusual words costs the
+    model a little context (they are restored in its answer); missing a name sends it out.
+    """
+    vocab = knowledge_vocabulary() if vocabulary is None else vocabulary
+    words = list(_WORD.finditer(text))
+    runs: list[str] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while (
+            j < len(words)
+            and j - i < 3
+            and _unknown(words[j].group(0), vocab)
+            and (j == i or not text[words[j - 1].end() : words[j].start()].strip())
+        ):
+            j += 1
+        if j - i >= 2:
+            runs.append(text[words[i].start() : words[j - 1].end()])
+            i = j
+        else:
+            i += 1
+    return runs

@@ -68,7 +68,7 @@ def test_a_submitted_intake_is_posted_to_the_staff_group_as_a_readable_card(
             "sendMessage", chat_id=STAFF, where=lambda c: "Prairie Pixels" in str(c.params)
         )[-1]
     text = tg.texts_to(STAFF)[-1]
-    assert "New placement offer #0a1b2c3d" in text
+    assert "New placement offer #0A1B2C3D" in text  # the reference the employer was told
     assert "Prairie Pixels · Jo Tremblay" in text
     assert "Role: Junior developer" in text and "Students: 2" in text and "Paid: Yes" in text
     assert "Routed to: University of Calgary, SAIT" in text
@@ -94,7 +94,7 @@ def test_an_intake_card_has_no_console_link_when_the_console_is_only_local(
             "sendMessage", chat_id=STAFF, where=lambda c: "Ana Silva" in str(c.params)
         )[-1]
     text = tg.texts_to(STAFF)[-1]
-    assert "New student profile #ffee0011" in text and "Institution: Mount Royal University" in text
+    assert "New student profile #FFEE0011" in text and "Institution: Mount Royal University" in text
     assert "Routed to: the secretariat" in text
     assert "localhost" not in text and not card.params.get("reply_markup")
 
@@ -183,3 +183,46 @@ def test_with_several_workers_exactly_one_posts_each_message(tmp_path: Path) -> 
             assert kept is not None and kept.meta["locale"] == "fr"  # the rest of meta is kept
     finally:
         rt.db.dispose()
+
+
+def test_a_ticket_post_says_who_and_uses_the_consoles_time_label(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    """ "Who: unknown" and a zone label the console did not use made staff open the console."""
+    from datetime import datetime
+
+    from assistant.config import load_zone
+    from assistant.store.models import Intake
+
+    settings = staff_settings(tmp_path, tg, "https://wil.example.org")
+    with bot_app(settings) as (client, _bot, rt):
+        lee = create_liaison(rt.db, "lee@example.org", "Lee Liaison")
+        ticket = ask_for_a_person(tg, client, lee.token)
+        first = ticket_message(tg, rt, ticket["id"])["text"]
+        assert "Who: unknown" in first
+        conv = find_by_channel_user(rt.db, "telegram", str(SAM))
+        assert conv is not None
+        with rt.db.session() as s:
+            s.add(
+                Intake(
+                    kind="employer",
+                    status="collecting",
+                    conversation_id=conv.id,
+                    fields={
+                        "organization_name": "Prairie Pixels",
+                        "contact_name": "Jo Tremblay",
+                        "contact_email": "jo@prairiepixels.ca",
+                    },
+                )
+            )
+        client.post(f"/api/handoffs/{ticket['id']}/claim", headers=auth(lee.token))
+        edited = tg.wait_for(
+            "editMessageText",
+            chat_id=STAFF,
+            where=lambda c: "claimed by Lee Liaison" in c.params["text"],
+        )[-1].params["text"]
+    assert "Who: Jo Tremblay · Prairie Pixels · jo@prairiepixels.ca (employer)" in edited
+    assert "unknown" not in edited
+    # The console shows the pinned tzdata's label too (see test_console_browser).
+    label = datetime.now(load_zone("America/Edmonton")).tzname()
+    assert f" {label}" in edited.split("Waiting since:")[1].splitlines()[0]

@@ -8,6 +8,7 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
@@ -22,6 +23,7 @@ from telegram.ext import (
 
 from assistant.errors import ConflictError, NotFoundError, UserInputError
 from assistant.events import LIAISON_TOPIC, InMemoryBus
+from assistant.queue_view import enrich
 from channels.telegram.chats import handoff_service
 from channels.telegram.render import Outgoing, escape
 from channels.telegram.staff_threads import TicketThreads, notifiers, relay_for
@@ -130,7 +132,7 @@ class StaffDesk:
                     handoff_id[:8],
                 )
                 return
-            text = self._ticket_text(item)
+            text = await self._ticket_text(item)
             message = await self.owner.bot.send_message(
                 self.chat_id,
                 text,
@@ -184,7 +186,7 @@ class StaffDesk:
         message_id = message_id or await self.threads.message_id(handoff_id, wait=True)
         if message_id is None or not self.owner.ready:
             return
-        text = self._ticket_text(item)
+        text = await self._ticket_text(item)
         if self._shown.get(handoff_id) == text:
             return
         self._shown[handoff_id] = text
@@ -391,7 +393,11 @@ class StaffDesk:
         except TelegramError as exc:
             logger.warning("could not post to the staff group (%s)", type(exc).__name__)
 
-    def _ticket_text(self, item: dict[str, Any]) -> str:
+    async def _ticket_text(self, item: dict[str, Any]) -> str:
+        try:  # who the person is now (name, organization, email), read from the database
+            item = (await asyncio.to_thread(enrich, self.runtime.db, [item]))[0]
+        except SQLAlchemyError as exc:
+            logger.warning("ticket post without the person's details (%s)", type(exc).__name__)
         return ticket_text(item, public_url=self.settings.public_url, tz=self.settings.tz)
 
 

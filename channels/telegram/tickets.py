@@ -11,8 +11,10 @@ from urllib.parse import urlparse
 from sqlalchemy import select, update
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from assistant.display import intake_reference
 from assistant.intake import EMPLOYER_FIELDS, STUDENT_FIELDS
 from assistant.intake.messages import format_value, institution_name
+from assistant.queue_view import who_line
 from assistant.security import hash_token
 from assistant.store.models import Handoff, Liaison
 from channels.telegram.render import escape
@@ -162,6 +164,7 @@ def ticket_text(item: dict[str, Any], *, public_url: str, tz: Any) -> str:
         f"Reason: {item.get('reason')} · Language: {str(item.get('locale', '')).upper()} "
         f"· Channel: {item.get('channel')}"
     )
+    summary = _with_who(summary, item.get("person"))
     lines = [
         f"{STATUS_ICON.get(status, '•')} <b>Handoff #{escape(short)}</b>",
         escape(summary),
@@ -198,14 +201,14 @@ def intake_text(item: dict[str, Any]) -> str:
     fields: dict[str, Any] = dict(item.get("fields") or {})
     specs = EMPLOYER_FIELDS if kind == "employer" else STUDENT_FIELDS
     if kind == "employer":
-        title = f"🏢 <b>New placement offer #{escape(str(item.get('id', ''))[:8])}</b>"
+        title = f"🏢 <b>New placement offer #{escape(intake_reference(item.get('id')))}</b>"
         who = " · ".join(
             escape(str(fields[name]))
             for name in ("organization_name", "contact_name")
             if fields.get(name)
         )
     else:
-        title = f"🎓 <b>New student profile #{escape(str(item.get('id', ''))[:8])}</b>"
+        title = f"🎓 <b>New student profile #{escape(intake_reference(item.get('id')))}</b>"
         who = escape(str(fields.get("full_name") or ""))
     lines = [title, f"<b>{who}</b>" if who else "(no name given)"]
     for name in INTAKE_CARD_FIELDS.get(kind, ()):
@@ -230,6 +233,25 @@ def intake_keyboard(*, public_url: str) -> InlineKeyboardMarkup | None:
     if url is None:
         return None
     return InlineKeyboardMarkup([[InlineKeyboardButton("Open in console", url=url)]])
+
+
+def _with_who(summary: str, person: Any) -> str:
+    """Put who the person is now (name, organization, email as known) in the summary's Who line.
+
+    The summary was written when the ticket opened, often before the person gave any detail
+    ("Who: unknown"); the staff group shows what is known when the message is (re)drawn.
+    """
+    who = who_line(person if isinstance(person, dict) else None)
+    if not who:
+        return summary
+    kind = (person or {}).get("kind")
+    line = f"Who: {who}" + (f" ({kind})" if kind else "")
+    lines = summary.split("\n")
+    for i, text in enumerate(lines):
+        if text.startswith("Who: "):
+            lines[i] = line
+            return "\n".join(lines)
+    return "\n".join([*lines[:1], line, *lines[1:]])
 
 
 def _local_time(value: Any, tz: Any) -> str:

@@ -21,7 +21,7 @@ from assistant.erasure import count_personal_data, delete_personal_data
 from assistant.errors import ConflictError, UserInputError
 from assistant.events import LIAISON_TOPIC, EventBus, Outbound
 from assistant.guardrails import refusal
-from assistant.intake_dialogue import IntakeDialogue, intake_available
+from assistant.intake_dialogue import IntakeDialogue, intake_available, paused_intake
 from assistant.llm import ChatModel
 from assistant.llm_extract import make_llm_extract
 from assistant.plan import Plan
@@ -40,6 +40,7 @@ from assistant.turn_store import (
     silent_turn,
 )
 from assistant.turn_stream import OnDelta, TurnStream
+from assistant.understanding.protocols import IntentRouter
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ class Assistant:
         handoffs: Any = None,
         notifier: Any = None,
         clock: Clock | None = None,
+        router: IntentRouter | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -97,6 +99,7 @@ class Assistant:
             notifier=notifier,
             retriever=retriever,
             llm_extract=make_llm_extract(llm) if llm is not None else None,
+            router=router,
             clock=self.clock,
         )
 
@@ -178,12 +181,18 @@ class Assistant:
 
     async def _dispatch(self, ctx: TurnContext, stream: TurnStream) -> Plan:
         """Route the message and run the step it calls for."""
+        # A form a handoff paused takes up again once the liaison has resolved the ticket.
+        resumed = ctx.mode == "qa" and intake_available() and paused_intake(ctx.state)
+        if resumed:
+            ctx.mode = "intake"
         intent = route(
             ctx.text,
             mode=ctx.mode,
             locale=ctx.locale,
             pending=ctx.state.get("pending"),
-            previous_user_texts=ctx.previous,
+            # Inside a form a repeated message is an answer given again (an email re-sent), not
+            # frustration: only its wording may still ask for a person.
+            previous_user_texts=[] if ctx.mode == "intake" else ctx.previous,
             decline_streak=int(ctx.state.get("decline_streak", 0)),
         )
         logger.debug("conversation %s: intent %s", ctx.conversation_id, intent.name)
@@ -231,6 +240,7 @@ class Assistant:
                 ctx.text,
                 loc,
                 lambda q: self.questions.answer_only(ctx, q, stream),
+                resumed=resumed,
             )
             if plan.text:
                 return plan

@@ -15,23 +15,17 @@ from sqlalchemy import select
 
 from assistant import display
 from assistant.errors import NotFoundError
+from assistant.intake.schemas import fields_for
+from assistant.intake.status import statuses_for
 from assistant.store.db import Database
 from assistant.store.models import Conversation, Intake, iso_utc
 
 Kind = Literal["employer", "student"]
 Format = Literal["csv", "jsonl"]
 
-# Column order of CSV exports: the contract's field names, in the order a liaison reads them.
-EMPLOYER_COLUMNS = (
-    "organization_name", "contact_name", "contact_email", "contact_phone", "organization_size",
-    "industry", "location", "work_arrangement", "wil_type", "role_title", "role_description",
-    "students_count", "start_term", "duration_months", "paid", "hourly_wage", "programs_sought",
-    "institutions_preferred", "consent_to_share",
-)  # fmt: skip
-STUDENT_COLUMNS = (
-    "full_name", "email", "institution", "program", "year_of_study", "enrollment_status",
-    "residency_status", "wil_type", "preferred_term", "interests", "consent_to_share",
-)  # fmt: skip
+# Column order of CSV exports: the field registry's names, in the order the form asks them.
+EMPLOYER_COLUMNS = tuple(fields_for("employer"))
+STUDENT_COLUMNS = tuple(fields_for("student"))
 META_COLUMNS = (
     "id",
     "kind",
@@ -81,8 +75,9 @@ def _rows(
     )
     if kind:
         query = query.where(Intake.kind == kind)
-    if status:
-        query = query.where(Intake.status == status)
+    statuses = statuses_for(status)
+    if statuses:
+        query = query.where(Intake.status.in_(statuses))  # "draft" selects both draft statuses
     with db.session() as s:
         return [(i, c) for i, c in s.execute(query.order_by(Intake.created_at.desc()))]
 

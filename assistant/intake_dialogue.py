@@ -11,11 +11,20 @@ from typing import Any
 from assistant import replies
 from assistant.answering import Answer, Citation, citation_for, find_passage
 from assistant.config import Settings
-from assistant.events import LIAISON_TOPIC, EventBus
-from assistant.intake_store import discard_draft, save_draft, submit_intake
+from assistant.errors import ConflictError
+from assistant.events import LIAISON_TOPIC, EventBus, conversation_topic
+from assistant.intake_store import (
+    close_conversation_draft,
+    discard_draft,
+    get_intake,
+    latest_user_message,
+    save_draft,
+    submit_intake,
+)
 from assistant.llm_extract import LLMExtract
 from assistant.plan import Plan
 from assistant.store.db import Database
+from assistant.understanding.protocols import IntentRouter
 
 logger = logging.getLogger(__name__)
 
@@ -65,15 +74,22 @@ def intake_summary(kind: str, fields: dict[str, Any], locale: str) -> list[dict[
 
 def public_intake(intake: dict[str, Any], locale: str) -> dict[str, Any]:
     """Return the intake as a turn shows it: the contract fields plus a localised `summary`."""
-    keys = ("id", "kind", "status", "fields", "missing", "asking")
+    keys = ("id", "kind", "status", "fields", "missing", "asking", "sources")
     public = {k: intake.get(k) for k in keys}
     fields = {k: v for k, v in (public["fields"] or {}).items() if v is not None}
     public["fields"] = fields
+    public["sources"] = {k: v for k, v in (public["sources"] or {}).items() if k in fields}
     try:
         public["summary"] = intake_summary(str(public["kind"]), fields, locale)
     except (ImportError, KeyError):
         logger.debug("no intake summary for %s", public["kind"], exc_info=True)
     return public
+
+
+def paused_intake(state: dict[str, Any]) -> bool:
+    """Say whether the conversation holds a form left open (by a handoff, or a closed window)."""
+    draft = state.get("intake")
+    return isinstance(draft, dict) and draft.get("status") in ("collecting", "confirming")
 
 
 def intake_available() -> bool:
@@ -97,9 +113,12 @@ class IntakeDialogue:
         notifier: Any = None,
         retriever: Any = None,
         llm_extract: LLMExtract | None = None,
+        router: IntentRouter | None = None,
         clock: Clock,
     ) -> None:
         self.settings = settings
+        # Decides confirm / deny / correct / cancel at each step; None uses the cue adapter.
+        self.router = router
         self.db = db
         self.bus = bus
         self.notifier = notifier
@@ -137,6 +156,7 @@ class IntakeDialogue:
             locale=locale,
             today=self._today(),
             llm_extract=self.llm_extract,
+            source=latest_user_message(self.db, conversation_id),
         )
         plan = await self._after_step(conversation_id, step, locale, answer=None, text=text)
         if answer is None or not _opener_asks(text) or step.outcome not in ("asking", "confirming"):
@@ -150,9 +170,20 @@ class IntakeDialogue:
         return plan
 
     async def proceed(
-        self, conversation_id: str, state: dict[str, Any], text: str, locale: str, answer: AnswerFn
+        self,
+        conversation_id: str,
+        state: dict[str, Any],
+        text: str,
+        locale: str,
+        answer: AnswerFn,
+        *,
+        resumed: bool = False,
     ) -> Plan:
-        """Take the next message of an intake in progress."""
+        """Take the next message of an intake in progress.
+
+        `resumed` says the form was paused (a liaison held the conversation): a message that gives
+        nothing for the form ("ok thanks") gets the pending question again, not a re-ask.
+        """
         intake = _intake_api()
         current = intake.IntakeState.model_validate(state)
         try:
@@ -163,9 +194,17 @@ class IntakeDialogue:
                 locale=locale,
                 today=self._today(),
                 llm_extract=self.llm_extract,
+                router=self.router,
+                source=latest_user_message(self.db, conversation_id),
             )
         except intake.IntakeClosedError:
             return Plan(text="", mode="qa", state={"intake": None})
+        if (
+            resumed
+            and step.outcome in ("asking", "confirming")
+            and step.state.fields == current.fields
+        ):
+            step = intake.resume_step(current, locale)
         return await self._after_step(conversation_id, step, locale, answer=answer, text=text)
 
     async def _after_step(
@@ -270,3 +309,47 @@ class IntakeDialogue:
         await self.bus.publish(
             LIAISON_TOPIC, {"type": "intake_submitted", "id": stored["id"], "data": stored}
         )
+
+    async def submit_draft(self, intake_id: str, liaison_id: int) -> dict[str, Any]:
+        """Submit a draft on the person's behalf, once they consented and nothing required is missing.
+
+        The liaison and the time are recorded; the person's conversation leaves the form and is
+        told, in its language, with the reference; liaisons are told as for any submission.
+        """
+        intake = _intake_api()
+        draft = get_intake(self.db, intake_id)
+        if draft["status"] == "submitted":
+            raise ConflictError("this intake is already submitted")
+        fields = draft["fields"]
+        if fields.get("consent_to_share") is not True:
+            raise ConflictError("the person has not consented to share these details")
+        missing = [
+            name
+            for name, spec in intake.fields_for(draft["kind"]).items()
+            if spec.required and fields.get(name) is None
+        ]
+        if missing:
+            raise ConflictError("required fields are missing: " + ", ".join(missing))
+        routed = list(intake.route_intake(draft["kind"], fields))
+        stored = submit_intake(
+            self.db, draft["conversation_id"], draft, routed, submitted_by=liaison_id
+        )
+        await self._announce(stored)
+        from assistant.intake.messages import say
+
+        locale = self._locale_of(draft["conversation_id"])
+        text = say("submitted_by_liaison", locale, ref=stored["id"][:8].upper())
+        told = close_conversation_draft(self.db, intake_id, text)
+        if told is not None:
+            await self.bus.publish(
+                conversation_topic(told["conversation_id"]),
+                {"type": "message", "id": told["message"]["id"], "data": told["message"]},
+            )
+        return stored
+
+    def _locale_of(self, conversation_id: str | None) -> str:
+        from assistant.store.models import Conversation
+
+        with self.db.session() as s:
+            conv = s.get(Conversation, conversation_id) if conversation_id else None
+            return conv.locale if conv is not None else "en"

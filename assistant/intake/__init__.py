@@ -11,6 +11,7 @@ from assistant.intake.flow import (
     detect_intake_start,
     is_delete_request,
     resume_prompt,
+    resume_step,
     start_intake,
     summary,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "prescreen",
     "required_fields",
     "resume_prompt",
+    "resume_step",
     "route_intake",
     "start_intake",
     "summary",

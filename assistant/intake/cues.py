@@ -92,6 +92,12 @@ def is_confirmation(text: str) -> bool:
     return bool(_YES_RE.match(norm) or _CONFIRM.match(norm))
 
 
+def is_bare_yes_no(text: str) -> bool:
+    """Say whether the whole message is a yes or a no ("yes, submit", "non merci"), nothing more."""
+    norm = _norm(text)
+    return bool(_YES_RE.match(norm) or _NO_RE.match(norm) or _CONFIRM.match(norm))
+
+
 def is_cancel(text: str) -> bool:
     """Say whether the person wants to stop the intake ("cancel", "annuler", "never mind")."""
     norm = _norm(text)

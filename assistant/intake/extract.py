@@ -18,13 +18,22 @@ from assistant.intake.schemas import FieldSpec, fields_for
 from assistant.intake.terms import MONTH_WORDS, find_terms, parse_term
 from assistant.intake.validators import InvalidValue, ParseContext
 
+Origin = str
+"""How a value was found, which decides where it may go (see `assistant.intake.flow`):
+`asked` answers the question just asked; `named` follows the field's name ("email: ...");
+`pattern` carries its own unit or shape (an email, "12 people", "$20 an hour", "next fall");
+`whole` is a short message that is nothing but another field's value ("hybrid");
+`vocab` is a word from a vocabulary found inside a longer message ("marketing", "Calgary")."""
+
 
 @dataclass
 class Extraction:
-    """Values found in one message, and why any attempted field could not be understood."""
+    """Values found in one message, why any attempted field could not be understood, and how
+    each value was found (`origins`)."""
 
     values: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    origins: dict[str, Origin] = field(default_factory=dict)
 
 
 @dataclass
@@ -35,6 +44,7 @@ class _Work:
     ctx: ParseContext
     out: Extraction = field(default_factory=Extraction)
     claimed: list[tuple[int, int]] = field(default_factory=list)
+    origin: Origin = "pattern"
 
     def free(self, start: int, end: int) -> bool:
         return all(end <= a or start >= b for a, b in self.claimed)
@@ -55,6 +65,7 @@ class _Work:
         try:
             self.out.values[name] = specs[name].validate(raw, self.ctx)
             self.out.errors.pop(name, None)
+            self.out.origins[name] = self.origin
         except InvalidValue as exc:
             # Loose patterns (names, organizations) that fail are just not matches.
             if not quiet:
@@ -200,6 +211,15 @@ def _hits(w: _Work, table: gz.Table) -> list[gz.Hit]:
 
 def _rule_gazetteers(w: _Work, correcting: bool = False) -> None:
     f = w.folded
+    outer = w.origin
+    w.origin = "vocab" if outer == "pattern" else outer
+    try:
+        _gazetteers(w, f, correcting)
+    finally:
+        w.origin = outer
+
+
+def _gazetteers(w: _Work, f: str, correcting: bool) -> None:
     inst = _hits(w, gz.INSTITUTIONS)
     if w.kind == "student" and inst:
         # "mount royal, en fait non, bow valley": a correction's last institution is the one meant.
@@ -265,6 +285,7 @@ def _rule_gazetteers(w: _Work, correcting: bool = False) -> None:
             m = None
         if m:
             group = next(g for g in ("x", "y", "z") if m.group(g))
+            w.origin = "pattern"  # "as a junior developer", "the role is ...": the role is named
             w.put("role_title", w.text[m.start(group) : m.end(group)], m.span(group))
 
 
@@ -288,7 +309,7 @@ def _edit_pattern(kind: str) -> re.Pattern[str]:
         + own
         + r"(?P<alias2>"
         + alias_group(alt)
-        + r")\s+(?:is|should be|est|devrait etre|sera|:)\s+"
+        + r")(?:\s*:|\s+(?:is|should be|est|devrait etre|sera))\s+"
         r"(?:actually\s+|plutot\s+|en fait\s+|now\s+)?(?P<value2>.+)"
     )
 
@@ -307,7 +328,10 @@ def _field_for_alias(kind: str, alias: str) -> FieldSpec | None:
 
 def _rule_edit(w: _Work, correcting: bool) -> None:
     m = _edit_pattern(w.kind).search(w.folded)
-    if not m or (m.group("alias2") and not correcting):
+    # "Programs: computer science" names its field as a form does; "the role is ..." only counts
+    # as a change when the message corrects something.
+    labelled = m is not None and w.folded[m.end("alias2") : m.start("value2")].strip() == ":"
+    if not m or (m.group("alias2") and not correcting and not labelled):
         return
     alias = m.group("alias") or m.group("alias2")
     group = "value" if m.group("value") else "value2"
@@ -315,7 +339,11 @@ def _rule_edit(w: _Work, correcting: bool) -> None:
     if spec is None:
         return
     raw = w.text[m.start(group) : m.end(group)].strip(" .!")
+    if labelled:
+        raw = re.split(r"[.;!?]\s|\n", raw)[0]  # "Job title: IT tech. Pay is 20/hr"
+    w.origin = "named"
     w.put(spec.name, raw, m.span(), force=True)
+    w.origin = "pattern"
 
 
 # Claimed spans become commas, squeezed into one; a decimal comma ("17,50 $") is kept as it is.
@@ -364,6 +392,7 @@ def _answer_asked(w: _Work, spec: FieldSpec, correcting: bool) -> None:
     except InvalidValue as exc:
         w.out.errors[spec.name] = str(exc)
         if spec.name == "industry" and str(exc).startswith("a role"):
+            w.origin = "whole"
             w.put("role_title", rest, None, quiet=True)  # a job title answers the role instead
 
 
@@ -402,9 +431,19 @@ def keep_known_names(
 
 
 def extract_fields(
-    kind: str, text: str, *, asking: str | None, today: date, locale: str
+    kind: str,
+    text: str,
+    *,
+    asking: str | None,
+    today: date,
+    locale: str,
+    correcting: bool | None = None,
 ) -> Extraction:
-    """Extract every field value the message gives, reading bare answers as the asked field."""
+    """Extract every field value the message gives, reading bare answers as the asked field.
+
+    `correcting` says the message corrects the form (the intent router's decision); left None,
+    the message's own wording decides.
+    """
     text = blank_questions(text)  # "do I need to be full time?" asks; it does not answer
     asked_email = asking in {"email", "contact_email"}
     text = pat.spaced_email(text, asked=asked_email)  # "annesophie.bc @ hotmail.com"
@@ -415,7 +454,8 @@ def extract_fields(
     work = _Work(text=text, folded=folded, kind=kind, ctx=ParseContext(today=today, locale=locale))
     specs = fields_for(kind)
     asked = specs.get(asking) if asking else None
-    correcting = has_correction_cue(text)
+    if correcting is None:
+        correcting = has_correction_cue(text)
     _rule_edit(work, correcting)
     _rule_contacts(work)
     _rule_numbers(work)
@@ -433,11 +473,15 @@ def extract_fields(
     ):
         # "hybride" asked for a role title, "remote" for a business name: the person answered
         # another question; fill that one and ask again for this one.
+        work.origin = "whole"
         _rule_gazetteers(work)
         work.out.errors[asked.name] = "an answer to another question"
     elif asked is not None:
         _answer_asked(work, asked, correcting)
         # An off-topic answer ("Construction" for a name) may still fill the field it belongs to.
         if asked.free_text and asked.name in work.out.errors and not work.out.values:
+            work.origin = "whole" if len(folded.split()) <= 3 else "vocab"
             _rule_gazetteers(work)
+        if asked.name in work.out.values:
+            work.out.origins.setdefault(asked.name, "asked")
     return work.out

@@ -11,26 +11,24 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, computed_field
 
 from assistant.intake import messages as m
-from assistant.intake.cues import (
-    is_cancel,
-    is_confirmation,
-    is_delete_request,
-    looks_like_question,
-    parse_yes_no,
-)
+from assistant.intake.cues import is_bare_yes_no, is_delete_request, looks_like_question
 from assistant.intake.eligibility import Guidance, prescreen
 from assistant.intake.extract import Extraction, extract_fields, keep_known_names
 from assistant.intake.gazetteers import fold
-from assistant.intake.questions import blank_questions, is_real_question
+from assistant.intake.questions import blank_questions
+from assistant.intake.repair import decide
 from assistant.intake.routing import route_intake
 from assistant.intake.schemas import Kind, fields_for, lang
+from assistant.intake.status import IntakeStatus
 from assistant.intake.validators import InvalidValue, ParseContext
+from assistant.understanding.protocols import Decision, IntentRouter
 
 logger = logging.getLogger(__name__)
 
-Status = Literal["collecting", "confirming", "submitted", "cancelled"]
+Status = IntakeStatus
 Outcome = Literal["asking", "confirming", "submitted", "cancelled", "question", "consent_refused"]
 LlmExtract = Callable[[str, str, str | None, str], dict[str, Any]]
+Source = dict[str, Any] | None
 
 __all__ = [
     "IntakeClosedError",
@@ -40,6 +38,7 @@ __all__ = [
     "detect_intake_start",
     "is_delete_request",
     "resume_prompt",
+    "resume_step",
     "start_intake",
     "summary",
 ]
@@ -59,6 +58,9 @@ class IntakeState(BaseModel):
     asking: str | None = None
     invalid: dict[str, str] = Field(default_factory=dict)
     asked: list[str] = Field(default_factory=list)
+    # Where each value came from: the message's text and, when the dialogue knows them, its id,
+    # time and who gave it (the person, or a liaison completing the draft).
+    sources: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -79,6 +81,7 @@ class IntakeState(BaseModel):
             "fields": {k: v for k, v in self.fields.items() if v is not None},
             "missing": self.missing,
             "asking": self.asking,
+            "sources": {k: v for k, v in self.sources.items() if self.fields.get(k) is not None},
         }
 
 
@@ -232,6 +235,11 @@ def summary(state: IntakeState, locale: str) -> str:
     return "\n".join(lines)
 
 
+def resume_step(state: IntakeState, locale: str) -> IntakeStep:
+    """Return the step that takes a paused form up again: its pending question, asked again."""
+    return _resume(state.model_copy(deep=True), locale)
+
+
 def resume_prompt(state: IntakeState, locale: str) -> str:
     """Return the pending question again, to follow an answer given in the middle of the intake."""
     if state.status == "confirming":
@@ -304,7 +312,8 @@ def _confirming(state: IntakeState, lead: str, locale: str) -> IntakeStep:
         parts.append(
             "\n".join([m.say("guidance_head", locale), *(f"- {g.text}" for g in guidance)])
         )
-    parts.append(summary(state, locale))
+    # The summary itself is the confirmation card (the turn's `intake.summary`); the text says one line.
+    parts.append(m.say("review", locale))
     return _step(
         state, "\n\n".join(parts), "confirming", m.suggestions("confirm", locale), guidance
     )
@@ -327,10 +336,15 @@ def _ask_next(state: IntakeState, lead: str, locale: str) -> IntakeStep:
     return _step(state, reply, "asking", _suggest(state, name, locale))
 
 
-def _apply(state: IntakeState, found: Extraction) -> None:
+SOURCE_CHARS = 300  # the start of the message a value came from, kept beside the value
+
+
+def _apply(state: IntakeState, found: Extraction, text: str = "", source: Source = None) -> None:
     for name, value in found.values.items():
         state.fields[name] = value
         state.invalid.pop(name, None)
+        if text:
+            state.sources[name] = {"text": text[:SOURCE_CHARS], **(source or {})}
     for name, error in found.errors.items():
         if name in found.values or error == "empty":
             continue
@@ -354,28 +368,110 @@ def _named_field(state: IntakeState, text: str) -> str | None:
     return None
 
 
+def _place(state: IntakeState, found: Extraction, *, correcting: bool) -> None:
+    """Keep only the values that belong where they would go; drop the rest.
+
+    A value goes to the field just asked, to a field the message names ("email: ..."), or to a
+    field its own shape names ("12 people", "$20 an hour", an email) when that field is empty or
+    being corrected. A vocabulary word inside a longer answer ("marketing", "Calgary") fills an
+    empty field only when the message also answered the question asked; it never replaces a value.
+    At the summary a correction may change any field: the summary is shown again before submitting.
+    """
+    answered = state.asking is not None and state.asking in found.values
+    for name in list(found.values):
+        origin = found.origins.get(name, "vocab")
+        known = state.fields.get(name) is not None
+        if name == state.asking or origin in ("named", "whole", "asked"):
+            continue
+        if correcting and state.status == "confirming":
+            continue
+        if origin == "pattern" and (not known or correcting):
+            continue
+        if origin == "vocab" and not known and answered:
+            continue
+        logger.debug("dropped %s: not asked, not named (%s)", name, origin)
+        found.values.pop(name)
+        found.origins.pop(name, None)
+
+
+def _extract(
+    state: IntakeState,
+    text: str,
+    locale: str,
+    today: date,
+    llm_extract: LlmExtract | None,
+    *,
+    correcting: bool | None,
+) -> Extraction:
+    found = extract_fields(
+        state.kind, text, asking=state.asking, today=today, locale=locale, correcting=correcting
+    )
+    _merge_llm(state, text, found, locale, today, llm_extract)
+    keep_known_names(found, state.fields, state.asking, text)
+    return found
+
+
+def _changes(state: IntakeState, found: Extraction) -> dict[str, Any]:
+    """Return the extracted values that differ from what the form already holds."""
+    return {k: v for k, v in found.values.items() if state.fields.get(k) != v}
+
+
 def _collect(
     state: IntakeState,
     text: str,
     locale: str,
     today: date,
     llm_extract: LlmExtract | None,
-    lead: str = "",
+    decision: Decision,
+    source: Source = None,
 ) -> IntakeStep:
-    found = extract_fields(state.kind, text, asking=state.asking, today=today, locale=locale)
-    _merge_llm(state, text, found, locale, today, llm_extract)
-    keep_known_names(found, state.fields, state.asking, text)
+    correcting = True if decision.label == "correct" else None
+    if decision.label == "correct" and state.status == "confirming":
+        found = _correction(state, text, locale, today, llm_extract)
+    else:
+        found = _extract(state, text, locale, today, llm_extract, correcting=correcting)
+    yes_no = decision.label in ("confirm", "deny") or is_bare_yes_no(text)
+    if yes_no and state.asking:
+        spec = fields_for(state.kind)[state.asking]
+        if spec.type in ("text", "list") and found.origins.get(state.asking) == "asked":
+            # "yes, submit" asked for a role title is no role title: a yes/no is never a text value.
+            found.values.pop(state.asking, None)
+            found.errors.pop(state.asking, None)
+    _place(state, found, correcting=decision.label == "correct")
     answered = state.asking in found.values if state.asking else bool(found.values)
     # A question is answered by the engine, never taken as the value it names ("do I need to be
     # full time?"); anything the rest of the message gives is still kept.
-    if is_real_question(text) or (looks_like_question(text) and not answered):
+    if decision.label == "question" or (looks_like_question(text) and not answered):
         if not found.values:
             return _as_question(state, locale)
-        step = _collect_values(state, found, text, locale, lead)
+        step = _collect_values(state, found, text, locale, "", source)
         if step.outcome in {"asking", "confirming"}:
             return _as_question(step.state, locale)
         return step
-    return _collect_values(state, found, text, locale, lead)
+    return _collect_values(state, found, text, locale, "", source)
+
+
+def _correction(
+    state: IntakeState, text: str, locale: str, today: date, llm_extract: LlmExtract | None
+) -> Extraction:
+    """Read a change at the summary sentence by sentence: the first to give a field's value wins.
+
+    "Can we make it summer instead of fall? My classes end in April": the change is summer; the
+    reason after it is no second value for the same field.
+    """
+    merged = Extraction()
+    sentences = [p for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p.strip()] or [text]
+    for sentence in sentences:
+        # A change phrased as a question ("can we make it summer?") still gives its value.
+        plain = sentence.replace("?", ".")
+        found = _extract(state, plain, locale, today, llm_extract, correcting=True)
+        for name, value in found.values.items():
+            if name not in merged.values:
+                merged.values[name] = value
+                merged.origins[name] = found.origins.get(name, "named")
+        for name, error in found.errors.items():
+            merged.errors.setdefault(name, error)
+    return merged
 
 
 def _as_question(state: IntakeState, locale: str) -> IntakeStep:
@@ -389,11 +485,18 @@ def _as_question(state: IntakeState, locale: str) -> IntakeStep:
     return _step(state, resume_prompt(state, locale), "question", sugg)
 
 
+def _resume(state: IntakeState, locale: str) -> IntakeStep:
+    """Ask the pending question again (or show the summary's prompt) after a pause."""
+    step = _as_question(state, locale)
+    step.outcome = "confirming" if state.status == "confirming" else "asking"
+    return step
+
+
 def _collect_values(
-    state: IntakeState, found: Extraction, text: str, locale: str, lead: str
+    state: IntakeState, found: Extraction, text: str, locale: str, lead: str, source: Source = None
 ) -> IntakeStep:
     was_confirming = state.status == "confirming"
-    _apply(state, found)
+    _apply(state, found, text, source)
     noted = _noted(state, found.values, locale)
     lead = " ".join(p for p in (lead, noted) if p)
     if found.values.get("consent_to_share") is False:
@@ -414,13 +517,19 @@ def _collect_values(
 
 
 def start_intake(
-    kind: Kind, text: str, *, locale: str, today: date, llm_extract: LlmExtract | None = None
+    kind: Kind,
+    text: str,
+    *,
+    locale: str,
+    today: date,
+    llm_extract: LlmExtract | None = None,
+    source: Source = None,
 ) -> IntakeStep:
     """Start an intake from the opening message, filling every field it already gives."""
     state = IntakeState(kind=kind)
     found = extract_fields(kind, text, asking=None, today=today, locale=locale)
     _merge_llm(state, text, found, locale, today, llm_extract)
-    _apply(state, found)
+    _apply(state, found, text, source)
     intro = m.say(f"start_{kind}", locale)
     lead = " ".join(p for p in (intro, _noted(state, found.values, locale)) if p)
     if found.values.get("consent_to_share") is False:
@@ -435,20 +544,55 @@ def continue_intake(
     locale: str,
     today: date,
     llm_extract: LlmExtract | None = None,
+    router: IntentRouter | None = None,
+    source: Source = None,
 ) -> IntakeStep:
-    """Take the person's next message: answer, correction, question, cancel or confirmation."""
+    """Take the person's next message: answer, correction, question, cancel or confirmation.
+
+    What the message does at this step (confirm, deny, correct, cancel, question, answer) is the
+    intent router's decision, the form's buttons being the exact fast path (`repair.decide`).
+    """
     if state.status in {"submitted", "cancelled"}:
         raise IntakeClosedError(f"intake is {state.status}")
     current = state.model_copy(deep=True)
-    if is_cancel(text) or is_delete_request(text):
+    confirming = current.status == "confirming"
+    decision = decide(
+        router,
+        text,
+        step="confirming" if confirming else "asked_field",
+        locale=locale,
+        kind=current.kind,
+        asked_field=current.asking,
+    )
+    logger.debug("intake step %s: %s (%s)", current.status, decision.label, decision.source)
+    if decision.label == "cancel" or is_delete_request(text):
         return _cancel(current, locale)
-    if current.status == "confirming" and is_confirmation(text):
-        return _submit(current, locale)
-    if current.status == "confirming" and parse_yes_no(text) is False and len(text.split()) <= 2:
+    if confirming and decision.label == "confirm":
+        # A yes that also changes something ("yes, but the email is ...") is a change: the person
+        # sees the updated summary before anything is sent.
+        found = _correction(current, text, locale, today, llm_extract)
+        if not _changes(current, found):
+            return _submit(current, locale)
+        decision = Decision("correct", decision.confidence, decision.source)
+    if decision.label == "resume":
+        # "Continue my offer": take the form up where it stopped; any value it gives is kept.
+        step = _collect(
+            current.model_copy(deep=True),
+            text,
+            locale,
+            today,
+            llm_extract,
+            Decision("answer", decision.confidence, decision.source),
+            source,
+        )
+        if step.state.fields != current.fields:
+            return step
+        return _resume(current, locale)
+    if confirming and decision.label == "deny":
         return _step(
             current, m.say("what_to_change", locale), "confirming", m.suggestions("confirm", locale)
         )
-    return _collect(current, text, locale, today, llm_extract)
+    return _collect(current, text, locale, today, llm_extract, decision, source)
 
 
 def _submit(state: IntakeState, locale: str) -> IntakeStep:

@@ -36,6 +36,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": 'Shall I submit it? Say "yes" to submit, or tell me what to change.',
         "fr": "Dois-je l'envoyer? Dites « oui » pour l'envoyer, ou dites-moi quoi modifier.",
     },
+    "review": {
+        "en": "Here is your request: please check it, then submit it or tell me what to change.",
+        "fr": "Voici votre demande : vérifiez-la, puis envoyez-la ou dites-moi quoi modifier.",
+    },
     "updated": {"en": "Updated.", "fr": "C'est modifié."},
     "reask_final_year": {
         "en": "Which year of your program is your final year: for example 2 for a two-year "
@@ -54,6 +58,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "up by email.",
         "fr": "Merci, votre demande est envoyée. Elle est transmise à : {where}. Une "
         "personne-ressource fera le suivi par courriel.",
+    },
+    "submitted_by_liaison": {
+        "en": "A liaison completed your request and submitted it with your consent. Your "
+        "reference is {ref}.",
+        "fr": "Une personne-ressource a complété votre demande et l'a envoyée avec votre "
+        "consentement. Votre numéro de référence est {ref}.",
     },
     "submitted_secretariat": {"en": "the secretariat's liaisons", "fr": "l'équipe du secrétariat"},
     "consent_refused": {

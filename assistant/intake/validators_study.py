@@ -53,7 +53,7 @@ def validate_institutions(raw: object, ctx: ParseContext) -> list[str]:
 def validate_programs(raw: object, ctx: ParseContext) -> list[str]:
     """Return program areas sought ("mechanical engineering" -> ["engineering"]); "any" is []."""
     if isinstance(raw, list):
-        return [str(item) for item in raw if str(item).strip()]
+        return list(dict.fromkeys(str(item) for item in raw if str(item).strip()))
     text = gz.fold(text_of(raw)).strip(" .!")
     if re.fullmatch(
         r"any(?: program| field)?|all|open|no preference|peu importe|tous|n'importe", text

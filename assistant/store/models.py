@@ -107,7 +107,10 @@ class Message(Base):
 
 
 class Intake(Base):
-    """A structured intake (employer placement offer or student profile)."""
+    """A structured intake (employer placement offer or student profile).
+
+    `status` is one of `assistant.intake.status.STORED_STATUSES`: collecting, confirming, submitted.
+    """
 
     __tablename__ = "intakes"
 
@@ -124,6 +127,14 @@ class Intake(Base):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Where each field's value came from: {field: {text, message_id, at, by[, liaison]}}.
+    sources: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+    # The liaison who submitted the draft on the person's behalf (None: the person did).
+    submitted_by: Mapped[int | None] = mapped_column(
+        Integer,
+        ForeignKey("liaisons.id", ondelete="SET NULL", name="fk_intakes_submitted_by_liaisons"),
+        nullable=True,
+    )
 
 
 class Liaison(Base):

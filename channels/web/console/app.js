@@ -3,6 +3,7 @@
 
 import { api, ApiError, setCsrf } from "/console/assets/api.js";
 import { append, clear, h } from "/console/assets/dom.js";
+import { loadDrafts, loadIntake, paintDraftsNav } from "/console/assets/intake.js";
 import { duration, fieldLabel, getLang, intakeStatus, label, reasonLabel, setLang, setZone, summaryText, t, when } from "/console/assets/i18n.js";
 
 const main = document.getElementById("main");
@@ -411,6 +412,14 @@ async function loadGaps() {
   append(clear(main), [h("h2", {}, t("gaps")), body]);
 }
 
+// Drafts to complete and one intake, field by field (assets/intake.js).
+function intakeView(view, load) {
+  const nav = ++state.nav;
+  state.view = view;
+  clearInterval(state.queueTimer);
+  return load(main, { isCurrent: () => current(nav), onAuth: () => { state.me = null; renderLogin(); } });
+}
+
 // --- routing -------------------------------------------------------------------------
 
 function route() {
@@ -418,11 +427,15 @@ function route() {
   const hash = location.hash || "#/queue";
   const ticket = hash.match(/^#\/handoffs\/([\w-]+)$/);
   let loading;
+  const intake = hash.match(/^#\/intakes\/([\w-]+)$/);
   if (ticket) loading = loadTicket(ticket[1]);
+  else if (intake) loading = intakeView("intake", (node, ctx) => loadIntake(node, intake[1], ctx));
+  else if (hash === "#/drafts") loading = intakeView("drafts", loadDrafts);
   else if (hash === "#/intakes") loading = loadIntakes();
   else if (hash === "#/gaps") loading = loadGaps();
   else loading = loadQueue();
   markNav(); // each view names itself before its first await
+  paintDraftsNav(state.view);
   return loading;
 }
 

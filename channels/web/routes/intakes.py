@@ -1,22 +1,32 @@
-"""Liaison endpoints for intakes: list, export (CSV / JSON Lines), delete (admin)."""
+"""Liaison endpoints for intakes: list, one intake, complete and submit a draft, export, delete."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
 
 from assistant.exports import delete_intake, iter_csv, iter_jsonl, list_intakes
+from assistant.intake.view import intake_detail
+from assistant.intake_store import complete_draft, conversation_locale, get_intake
 from channels.web.deps import AdminDep, LiaisonDep, RuntimeDep
 
 router = APIRouter(prefix="/api/intakes", tags=["intakes"])
 
 KindQ = Annotated[Literal["employer", "student"] | None, Query(description="employer or student")]
 StatusQ = Annotated[
-    Literal["collecting", "confirming", "submitted", "cancelled"] | None,
-    Query(description="Filter by status"),
+    Literal["draft", "collecting", "confirming", "submitted"] | None,
+    Query(description="Filter by status; `draft` is both collecting and confirming"),
 ]
+
+
+class DraftChanges(BaseModel):
+    """Field values a liaison fills in or corrects on a draft (null clears a field)."""
+
+    fields: dict[str, Any] = Field(max_length=50)
 
 
 @router.get("", summary="List intakes (liaison token)")
@@ -59,6 +69,34 @@ def export_jsonl(
         media_type="application/x-ndjson",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@router.get("/{intake_id}", summary="One intake, field by field, with sources (liaison token)")
+def get_one(
+    intake_id: str, runtime: RuntimeDep, _liaison: LiaisonDep, lang: str = "en"
+) -> dict[str, Any]:
+    """Return the intake with each form field's label, value, status and where it came from."""
+    return intake_detail(get_intake(runtime.db, intake_id), lang)
+
+
+@router.patch("/{intake_id}", summary="Fill in or correct a draft's fields (liaison token)")
+def patch_draft(
+    intake_id: str, changes: DraftChanges, runtime: RuntimeDep, liaison: LiaisonDep
+) -> dict[str, Any]:
+    """Validate and store the values; each keeps the liaison and the time as its source."""
+    today = datetime.now(UTC).astimezone(runtime.settings.tz).date()
+    locale = conversation_locale(runtime.db, intake_id)
+    complete_draft(
+        runtime.db, intake_id, changes.fields, liaison_id=liaison.id, today=today, locale=locale
+    )
+    return intake_detail(get_intake(runtime.db, intake_id), locale)
+
+
+@router.post("/{intake_id}/submit", summary="Submit a draft on the person's behalf (liaison token)")
+async def submit_draft(intake_id: str, runtime: RuntimeDep, liaison: LiaisonDep) -> dict[str, Any]:
+    """Submit a consented, complete draft; who and when are recorded; 409 otherwise."""
+    await runtime.assistant.intakes.submit_draft(intake_id, liaison.id)
+    return intake_detail(get_intake(runtime.db, intake_id), "en")
 
 
 @router.delete("/{intake_id}", status_code=204, summary="Delete an intake (admin token)")

@@ -1,0 +1,86 @@
+"""A liaison finishes a person's draft in the console, in a real browser, and submits it for them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from assistant.liaisons import NewLiaison
+from assistant.runtime import Runtime
+from assistant.store.models import Intake
+from channels.web.app import create_app
+from tests.browser import DESKTOP, LiveServer, chromium, live_server, require_chromium
+from tests.handoff_support import messages, say, start
+
+pytestmark = pytest.mark.slow
+
+OPENER = (
+    "We'd like to host 2 engineering co-op students next summer. I'm Dana from Prairie Robotics, "
+    "25 people in Calgary, dana@prairierobotics.ca, paid $22 an hour, and yes you can share my "
+    "details with the institutions"
+)
+
+
+@pytest.fixture
+def server(runtime: Runtime) -> Iterator[LiveServer]:
+    require_chromium()
+    with live_server(create_app(runtime=runtime)) as srv:
+        yield srv
+
+
+def test_a_liaison_completes_a_consented_draft_and_submits_it_for_the_person(
+    server: LiveServer, runtime: Runtime, liaison: NewLiaison
+) -> None:
+    http = httpx.Client(base_url=server.url, timeout=10)
+    person = start(http)
+    turn = say(http, person, OPENER)
+    assert turn["mode"] == "intake", turn["reply"]["text"]
+    assert turn["intake"]["fields"]["consent_to_share"] is True
+    missing = set(turn["intake"]["missing"])
+    assert missing and missing <= {"industry", "role_title"}
+    with chromium() as browser:
+        page = browser.new_page(viewport=DESKTOP, locale="en-CA")
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{server.url}/console")
+        page.fill("#login-email", liaison.email)
+        page.fill("#login-password", liaison.password)
+        page.click("#login-submit")
+        page.click("#nav-drafts")
+        row = page.locator("#drafts tbody tr").first
+        expect(row).to_contain_text("Prairie Robotics")
+        expect(page.locator("#nav-drafts")).to_have_attribute("aria-current", "page")
+        row.locator("a.open-intake").click()
+
+        # Where each value came from: the person's own words, shown beside the value.
+        org = page.locator('tr[data-field="organization_name"]')
+        expect(org.locator("td.source")).to_contain_text("the person wrote")
+        expect(org.locator("td.source")).to_contain_text("Prairie Robotics")
+        expect(page.locator("#intake-verdict")).to_contain_text("Still missing")
+
+        page.fill("#field-industry", "Technology")
+        page.fill("#field-role_title", "Junior robotics technician")
+        page.click("#intake-submit")
+        expect(page.locator("#intake-verdict")).to_contain_text("Submitted by Lee Liaison")
+        role = page.locator('tr[data-field="role_title"]')
+        expect(role.locator("td.value")).to_have_text("Junior robotics technician")
+        expect(role.locator("td.source")).to_contain_text("entered by Lee Liaison")
+        assert not errors, errors
+
+    with runtime.db.session() as s:
+        rows = list(s.scalars(select(Intake).where(Intake.conversation_id == person.id)))
+    assert [r.status for r in rows] == ["submitted"]
+    assert rows[0].submitted_by == liaison.id and rows[0].submitted_at is not None
+    assert rows[0].fields["industry"] == "technology"
+    assert rows[0].sources["industry"]["by"] == "liaison"
+    assert rows[0].sources["organization_name"]["by"] == "person"
+    told = [m["text"] for m in messages(http, person) if m["role"] == "assistant"]
+    assert rows[0].id[:8].upper() in told[-1]
+    # The person's conversation has left the form: a new message is no answer to it.
+    after = say(http, person, "thanks!")
+    assert after["mode"] == "qa"
+    http.close()

@@ -92,7 +92,14 @@ class ScriptedAssistant:
             "Talk to a person",
         ]
 
-    async def handle(self, conversation_id: str, text: str, *, on_delta: Any = None) -> Turn:
+    async def handle(
+        self,
+        conversation_id: str,
+        text: str,
+        *,
+        on_delta: Any = None,
+        client_message_id: str | None = None,
+    ) -> Turn:
         with self.db.session() as s:
             add_message(s, conversation_id, "user", text)
         lowered = text.lower()

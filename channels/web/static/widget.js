@@ -22,7 +22,7 @@
   const SILENCE_MS = 45000; // the server sends a keep-alive every 15 s
   const DEFAULT_RETRY_AFTER = 10; // seconds, when a 429's Retry-After header can't be read
   const MAX_RETRY_AFTER = 300;
-  const MAX_RATE_WAITS = 5; // consecutive 429s before giving up and offering "Retry"
+  const MAX_RATE_WAITS = 5; // consecutive 429s or 503s before giving up and offering "Retry"
 
   const TEXT = {
     en: {
@@ -636,6 +636,12 @@
   const retryable = (err) =>
     !(err instanceof HttpError) || err.status === 408 || err.status >= 500;
   const limited = (err) => err instanceof HttpError && err.status === 429;
+  // The server is saturated or its database is away: it says so, and when to try again.
+  const busy = (err) => err instanceof HttpError && err.status === 503;
+  /** An id for one message, sent with every attempt: the server stores a retried message once. */
+  const newMessageId = () =>
+    globalThis.crypto?.randomUUID?.() ||
+    `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
   /** Retry-After as seconds (a number or an HTTP date); null when absent or unreadable. */
   const retryAfterSeconds = (value) => {
     if (!value) return null;
@@ -851,7 +857,7 @@
   function submit(text) {
     text = text.trim();
     if (!text || state.busy) return;
-    const item = { text, after: state.lastId };
+    const item = { text, after: state.lastId, id: newMessageId() };
     if (!state.conv) state.pendingBeforeStart = item;
     else {
       state.conv.pending = [...(state.conv.pending || []), item];
@@ -864,6 +870,10 @@
     if (state.busy) return;
     const item = state.conv?.pending?.[0] || state.pendingBeforeStart;
     if (!item) return;
+    if (!item.id) {
+      item.id = newMessageId(); // queued by an older version of the widget
+      save();
+    }
     setBusy(true);
     showError(null);
     ui.input.readOnly = true;
@@ -875,11 +885,13 @@
           await deliver(item, bubble, () => { accepted = true; });
           break;
         } catch (err) {
-          if (!accepted && limited(err) && waits < MAX_RATE_WAITS) {
-            // Too fast: say so politely, and send again once the server says we may.
+          if (!accepted && (limited(err) || busy(err)) && waits < MAX_RATE_WAITS) {
+            // Too fast, or the server is busy: say so politely, and send the same message
+            // (same id) again once the server says we may.
             waits += 1;
-            const seconds = err.retryAfter ?? DEFAULT_RETRY_AFTER;
-            setNotice(`${err.detail || t("tooFast")} ${t("retryIn", seconds)}`, true);
+            const seconds = err.retryAfter ?? (busy(err) ? SEND_DELAYS.length : DEFAULT_RETRY_AFTER);
+            const why = err.detail || (busy(err) ? t("sendFailed") : t("tooFast"));
+            setNotice(`${why} ${t("retryIn", seconds)}`, true);
             await sleep(seconds * 1000);
             setNotice("");
             continue;
@@ -893,11 +905,12 @@
       if (!accepted) {
         bubble.classList.add("failed");
         bubble.querySelector(".note").textContent = t("notSent");
-        // A 4xx answer says what is wrong (too long, too fast…): show it; otherwise the network.
-        const said = err instanceof HttpError && err.status >= 400 && err.status < 500 && err.detail;
+        // A 4xx or 503 answer says what is wrong (too long, too fast, unavailable…): show it;
+        // otherwise the network.
+        const said = err instanceof HttpError && err.status >= 400 && (err.status < 500 || busy(err)) && err.detail;
         showError(said || t("sendFailed"), () => { bubble.remove(); pump(); });
       } else {
-        await recoverTurn(item, bubble);
+        await recoverTurn(item, bubble, err);
       }
     } finally {
       ui.input.readOnly = false;
@@ -925,6 +938,11 @@
   }
 
   function accept(item, bubble) {
+    const shown = [...state.byId.entries()].some(
+      ([id, n]) => id > item.after && n !== bubble && n.classList.contains("user") &&
+        n.querySelector(".text").textContent === item.text,
+    );
+    if (shown) bubble.remove(); // a retry that completes a message already on screen
     bubble.classList.remove("pending", "failed");
     bubble.querySelector(".note")?.remove();
     if (ui.input.value.trim() === item.text) {
@@ -947,7 +965,9 @@
     const stream = !whole();
     let res;
     try {
-      res = await api(`/${state.conv.id}/messages`, { method: "POST", body: { text: item.text }, stream });
+      res = await api(`/${state.conv.id}/messages`, {
+        method: "POST", body: { text: item.text, client_message_id: item.id }, stream,
+      });
     } catch (err) {
       if (gone(err)) forget(); // the next attempt starts a new conversation
       throw err;
@@ -969,6 +989,9 @@
         return finishTurn(data, reply);
       } else if (event === "error") {
         reply?.remove();
+        // The server kept the message but could not answer it now (e.g. its database went
+        // away): sending it again, with the same id, completes it.
+        if (data.status === 503) throw new HttpError(503, data.detail);
         showError(data.detail || t("turnFailed"));
         return;
       }
@@ -1007,7 +1030,7 @@
   }
 
   /** The answer's stream broke after the server took the message: fetch what it stored. */
-  async function recoverTurn(item, bubble) {
+  async function recoverTurn(item, bubble, err) {
     try {
       await catchUp();
     } catch {
@@ -1022,7 +1045,10 @@
       bubble.remove();
       showError(t("sendFailed"), () => pump());
     } else if (!stored("assistant")) {
-      showError(t("turnFailed"));
+      // Stored but not answered: the same message (same id) sent again gets its answer.
+      state.conv?.pending?.unshift(item);
+      save();
+      showError((busy(err) && err.detail) || t("turnFailed"), () => pump());
     }
   }
 

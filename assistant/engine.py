@@ -21,12 +21,13 @@ from assistant.erasure import count_personal_data, delete_personal_data
 from assistant.errors import ConflictError, UserInputError
 from assistant.events import LIAISON_TOPIC, EventBus, Outbound
 from assistant.guardrails import refusal
+from assistant.handoff.detect import SENSITIVE
 from assistant.intake_dialogue import IntakeDialogue, intake_available, paused_intake
 from assistant.llm import ChatModel
 from assistant.llm_extract import make_llm_extract
 from assistant.plan import Plan
 from assistant.replies import GREETINGS, START_SUGGESTIONS
-from assistant.routing import asks_question, deletion_intent, is_cancel, route
+from assistant.routing import deletion_intent, route, wants_to_cancel
 from assistant.store.db import Database
 from assistant.text_input import MAX_TEXT
 from assistant.turn_store import (
@@ -40,7 +41,8 @@ from assistant.turn_store import (
     silent_turn,
 )
 from assistant.turn_stream import OnDelta, TurnStream
-from assistant.understanding.protocols import IntentRouter
+from assistant.understanding.models import default_handoff_detector, default_router
+from assistant.understanding.protocols import HandoffDetector, IntentRouter, TurnSignals
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +52,7 @@ __all__ = ["GREETINGS", "START_SUGGESTIONS", "Assistant", "Citation", "Mode", "O
 
 
 # Handoff reasons where a person must follow up; a question in the same message is still answered.
-SENSITIVE_REASONS = frozenset(
-    {"safety", "harassment", "discrimination", "accommodation", "complaint"}
-)
+SENSITIVE_REASONS = SENSITIVE
 
 
 def _safety_line(locale: str) -> str:
@@ -80,8 +80,12 @@ class Assistant:
         notifier: Any = None,
         clock: Clock | None = None,
         router: IntentRouter | None = None,
+        handoff_detector: HandoffDetector | None = None,
     ) -> None:
         self.settings = settings
+        self.router: IntentRouter = router or default_router()
+        self.detector: HandoffDetector = handoff_detector or default_handoff_detector()
+        router = self.router
         self.db = db
         self.bus = bus
         self.outbound = outbound or Outbound()
@@ -138,7 +142,10 @@ class Assistant:
             return ctx.replay
         text = ctx.text
         plan: Plan | None
-        if ctx.mode == "handoff" and deletion_intent(text, ctx.state.get("pending")) is None:
+        if (
+            ctx.mode == "handoff"
+            and deletion_intent(self.router, text, ctx.state.get("pending"), ctx.locale) is None
+        ):
             if ctx.state.get("pending"):
                 clear_pending(self.db, conversation_id)
             plan = await self._relay(ctx, stream)
@@ -155,7 +162,11 @@ class Assistant:
     async def _relay(self, ctx: TurnContext, stream: TurnStream) -> Plan | None:
         """Pass the message to the liaison side; acknowledge while waiting, stay quiet once claimed."""
         ticket = handoff_of(self.db, ctx)
-        if ticket is not None and ticket.get("status") == "waiting" and is_cancel(ctx.text):
+        if (
+            ticket is not None
+            and ticket.get("status") == "waiting"
+            and wants_to_cancel(self.router, ctx.text, ctx.locale)
+        ):
             # Nobody has picked it up yet: the person may change their mind and return to the bot.
             text, suggestions = await self.handoffs.withdraw(ctx.conversation_id, locale=ctx.locale)
             return Plan(
@@ -187,6 +198,8 @@ class Assistant:
             ctx.mode = "intake"
         intent = route(
             ctx.text,
+            router=self.router,
+            detector=self.detector,
             mode=ctx.mode,
             locale=ctx.locale,
             pending=ctx.state.get("pending"),
@@ -214,7 +227,7 @@ class Assistant:
             return self._ask_delete(ctx)
         if name == "handoff":
             reason = intent.detail or "requested"
-            if reason in SENSITIVE_REASONS and asks_question(ctx.text):
+            if reason in SENSITIVE_REASONS and self._asks(ctx):
                 return await self._answer_and_hand_off(ctx, stream, reason)
             return await self._open_handoff(ctx, reason)
         if name == "cancel":
@@ -245,6 +258,13 @@ class Assistant:
             if plan.text:
                 return plan
         return await self.questions.answer(ctx, stream, self._open_handoff)
+
+    def _asks(self, ctx: TurnContext) -> bool:
+        """Say whether a message that needs a person also asks something the guides answer."""
+        if "?" in ctx.text:
+            return True
+        decision = self.router.route(ctx.text, TurnSignals(locale=ctx.locale))
+        return decision.label == "question"
 
     # -- handoff and deletion -------------------------------------------------------------------
 

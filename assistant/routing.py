@@ -1,14 +1,25 @@
-"""Decide what a message is: a question, intake, a request for a person, small talk, cancel, deletion."""
+"""Decide what a message is: a question, intake, a request for a person, small talk, cancel, deletion.
+
+The decisions are made by the injected `IntentRouter` and `HandoffDetector` (trained from
+`assistant/understanding/data/`); this module only orders them. Exact rules live with the models
+(`assistant.understanding.models`) or in the guardrails (prompt injection).
+"""
 
 from __future__ import annotations
 
 import logging
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from assistant.guardrails import is_injection
-from assistant.text_input import fold_casual
+from assistant.understanding.protocols import (
+    Decision,
+    HandoffDetector,
+    IntentRouter,
+    Step,
+    TurnSignals,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +38,10 @@ IntentName = Literal[
     "question",
 ]
 
+# Below this confidence, an idle message the router would turn into a form is answered as a
+# question instead: starting a form by mistake costs the person more than an answer does.
+START_FORM_MIN_CONFIDENCE = 0.6
+
 
 @dataclass(frozen=True)
 class Intent:
@@ -34,123 +49,75 @@ class Intent:
 
     name: IntentName
     detail: str | None = None
+    confidence: float = 1.0
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", fold_casual(text)).strip()
-
-
-_SMALL = r"[\s,!?.:)(*-]*"
-_GREETING = re.compile(
-    r"^(hi|hello|hey|hiya|good (morning|afternoon|evening)|greetings|yo|bonjour|bonsoir|salut|allo|"
-    r"coucou|bon matin)( there| everyone| tout le monde)?" + _SMALL + r"$"
-)
-_THANKS = re.compile(
-    r"^((ok(ay)?|great|perfect|super|parfait|genial|cool|awesome)[\s,!.]*)?"
-    r"(thanks?( you)?( so much| a lot| very much)?|thx|ty|cheers|merci( beaucoup| bien)?|"
-    r"je vous remercie|that helps|that'?s helpful|ca m'aide|c'est utile|great|perfect|parfait|super)"
-    + _SMALL
-    + r"$"
-)
-_GOODBYE = re.compile(
-    r"^((ok(ay)?|thanks?|merci)[\s,!.]*)?(bye|goodbye|see you|have a (good|nice) day|au revoir|"
-    r"bonne (journee|soiree)|a plus|a bientot|ciao)" + _SMALL + r"$"
-)
-_CANCEL = re.compile(
-    r"^(cancel|stop|quit|abort|never ?mind|forget it|annuler|annule|arrete|laisse tomber|oublie ca)"
-    + _SMALL
-    + r"$"
-)
-
-
-# A message that also asks something ("... what do I do", "je fais quoi", "what are the steps?").
-_ASKS = re.compile(
-    r"\?|^(how|what|when|where|which|who|why|can|could|should|do|does|is|are|am|must|"
-    r"comment|combien|quoi|quel(le)?s?|pourquoi|quand|est-ce|dois-je|doit-on|faut-il|que dois|que faire)\b"
-    r"|\b(what (do|should|can|must) (i|we|you)( do)?|what now|what are the (steps|rules|next steps)|"
-    r"how (do|should|can|must) (i|we)|who (do|should) (i|we) (call|contact|tell|report)|"
-    r"(is|are) (there|we|they) (covered|required|supposed)|do (i|we) (need|have) to|"
-    r"je fais quoi|on fait quoi|quoi faire|que (dois|doit|devons|faut)|qu'est-ce que (je|on) fai[st]|"
-    r"comment (faire|proceder|declarer)|a qui (dois|doit|faut))\b"
-)
-
-
-def asks_question(text: str) -> bool:
-    """Return True when the message asks something the knowledge base could answer, even inside a report."""
-    return _ASKS.search(_fold(text)) is not None
-
-
-def small_talk(text: str) -> IntentName | None:
-    """Return "greeting", "thanks" or "goodbye" when the whole message is small talk."""
-    folded = _fold(text)
-    if _GREETING.match(folded):
-        return "greeting"
-    if _GOODBYE.match(folded):
-        return "goodbye"
-    if _THANKS.match(folded):
-        return "thanks"
-    return None
-
-
-def is_cancel(text: str) -> bool:
-    """Return True when the whole message asks to stop ("cancel", "annuler")."""
-    return _CANCEL.match(_fold(text)) is not None
-
-
-def _intake_start(text: str) -> str | None:
-    try:
-        from assistant.intake import detect_intake_start
-    except ImportError:  # intake flow not installed in this build
-        return None
-    return detect_intake_start(text)
-
-
-def _delete_request(text: str) -> bool:
-    try:
-        from assistant.intake.cues import is_delete_request
-    except ImportError:  # pragma: no cover - cues ship with the package
-        return False
-    return is_delete_request(text)
-
-
-def _yes_no(text: str) -> bool | None:
-    try:
-        from assistant.intake.cues import parse_yes_no
-    except ImportError:  # pragma: no cover - cues ship with the package
-        folded = _fold(text)
-        return True if folded in {"yes", "oui"} else False if folded in {"no", "non"} else None
-    return parse_yes_no(text)
-
-
-def _handoff_reason(
-    text: str, locale: str, previous_user_texts: list[str], decline_streak: int
-) -> str | None:
-    try:
-        from assistant.handoff import detect_handoff
-    except ImportError:  # handoff package not installed in this build
-        return None
-    return detect_handoff(
-        text, locale, previous_user_texts=previous_user_texts, decline_streak=decline_streak
+def _signals(
+    step: Step, locale: str, previous: Sequence[str] = (), decline_streak: int = 0
+) -> TurnSignals:
+    return TurnSignals(
+        locale=locale, step=step, previous_user_texts=tuple(previous), decline_streak=decline_streak
     )
 
 
-def deletion_intent(text: str, pending: str | None) -> Intent | None:
+def yes_no(router: IntentRouter, text: str, locale: str) -> bool | None:
+    """Return True/False when the message answers a plain yes/no question, None otherwise."""
+    decision = router.route(text, _signals("yes_no", locale))
+    if decision.label == "confirm":
+        return True
+    if decision.label == "deny":
+        return False
+    return None
+
+
+def deletion_intent(
+    router: IntentRouter, text: str, pending: str | None, locale: str = "en"
+) -> Intent | None:
     """Return the deletion step the message asks for (a request, or the answer to "delete?"), if any.
 
     Checked in every mode: a person can erase their data even while a liaison holds the conversation.
     """
     if pending == "delete":
-        answer = _yes_no(text)
+        answer = yes_no(router, text, locale)
         if answer is not None:
             return Intent("confirm_delete", "yes" if answer else "no")
-    if _delete_request(text) and not is_injection(text):
-        return Intent("delete_data")
+    decision = router.route(text, _signals("idle", locale))
+    if decision.label == "delete_data" and not is_injection(text):
+        return Intent("delete_data", confidence=decision.confidence)
     return None
+
+
+def wants_to_cancel(router: IntentRouter, text: str, locale: str) -> bool:
+    """Return True when the whole message asks to stop ("cancel", "annuler", "never mind")."""
+    return router.route(text, _signals("idle", locale)).label == "cancel"
+
+
+def handoff_reason(
+    detector: HandoffDetector,
+    text: str,
+    locale: str,
+    *,
+    previous_user_texts: Sequence[str] = (),
+    decline_streak: int = 0,
+    step: Step = "idle",
+) -> Decision:
+    """Return the detector's decision (`none` or a reason) for one message."""
+    return detector.detect(
+        text,
+        TurnSignals(
+            locale=locale,
+            step=step,
+            previous_user_texts=tuple(previous_user_texts),
+            decline_streak=decline_streak,
+        ),
+    )
 
 
 def route(
     text: str,
     *,
+    router: IntentRouter,
+    detector: HandoffDetector,
     mode: str,
     locale: str,
     pending: str | None = None,
@@ -163,32 +130,46 @@ def route(
     third decline), so a new question after two declines is still answered.
     """
     if pending == "delete":
-        answer = _yes_no(text)
+        answer = yes_no(router, text, locale)
         if answer is not None:
             return Intent("confirm_delete", "yes" if answer else "no")
     if pending == "offer_handoff":
-        answer = _yes_no(text)
+        answer = yes_no(router, text, locale)
         if answer is True:
             return Intent("handoff", "declined_twice")
         if answer is False:
             return Intent("handoff_offer_refused")
     if is_injection(text):
         return Intent("injection")
-    if _delete_request(text):
-        return Intent("delete_data")
-    reason = _handoff_reason(text, locale, previous_user_texts or [], decline_streak)
-    if reason == "declined_twice":
-        reason = None
-    if reason is not None:
-        return Intent("handoff", reason)
+    step: Step = "asked_field" if mode == "intake" else "idle"
+    decision = router.route(text, _signals(step, locale, previous_user_texts or [], decline_streak))
+    logger.debug("intent %s (%.2f, %s)", decision.label, decision.confidence, decision.source)
+    if decision.label == "delete_data":
+        return Intent("delete_data", confidence=decision.confidence)
+    reason = handoff_reason(
+        detector,
+        text,
+        locale,
+        previous_user_texts=previous_user_texts or [],
+        decline_streak=decline_streak,
+        step=step,
+    )
+    if reason.label not in ("none", "declined_twice"):
+        return Intent("handoff", reason.label, reason.confidence)
+    if decision.label == "handoff":
+        return Intent("handoff", "requested", decision.confidence)
     if mode == "intake":
         return Intent("intake_continue")
-    if is_cancel(text):
+    if decision.label == "cancel":
         return Intent("cancel")
-    chat = small_talk(text)
-    if chat is not None:
-        return Intent(chat)
-    kind = _intake_start(text)
-    if kind is not None:
-        return Intent("intake_start", kind)
-    return Intent("question")
+    if decision.label == "small_talk":
+        kind = (
+            decision.detail if decision.detail in ("greeting", "thanks", "goodbye") else "greeting"
+        )
+        return Intent(kind, confidence=decision.confidence)  # type: ignore[arg-type]
+    if (
+        decision.label in ("start_employer", "start_student")
+        and decision.confidence >= START_FORM_MIN_CONFIDENCE
+    ):
+        return Intent("intake_start", decision.label.removeprefix("start_"), decision.confidence)
+    return Intent("question", confidence=decision.confidence)

@@ -12,6 +12,8 @@ from assistant.engine import Assistant
 from assistant.events import EventBus, Outbound, make_bus
 from assistant.llm import ChatModel, make_chat_model
 from assistant.store.db import Database
+from assistant.understanding.models import default_handoff_detector, default_router
+from assistant.understanding.protocols import HandoffDetector, IntentRouter
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +83,8 @@ def build_runtime(
     migrate: bool = True,
     retriever: Any = "auto",
     llm: ChatModel | str | None = "auto",
+    router: IntentRouter | None = None,
+    handoff_detector: HandoffDetector | None = None,
 ) -> Runtime:
     """Create the database (migrated), bus, retriever, LLM, handoff service and engine from settings."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -95,7 +99,11 @@ def build_runtime(
     if isinstance(chat, str):
         raise ValueError("llm must be a ChatModel, None or 'auto'")
     handoffs, notifier = build_handoff(settings, db, bus, outbound)
+    # The conversation's decisions, trained from the shipped examples once per data version.
+    models_dir = settings.data_dir / "models"
     assistant = Assistant(
+        router=router or default_router(models_dir),
+        handoff_detector=handoff_detector or default_handoff_detector(models_dir),
         settings=settings,
         db=db,
         bus=bus,

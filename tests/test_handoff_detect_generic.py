@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from assistant.handoff import detect_handoff
-from assistant.handoff.detect_generic import expand_shorthand
 
 
 def detect(text: str, locale: str = "en") -> str | None:
     return detect_handoff(text, locale, previous_user_texts=[], decline_streak=0)
-
-
-@pytest.mark.parametrize(
-    ("raw", "expanded"),
-    [
-        ("can u connect me w someone", "can you connect me with someone"),
-        ("u of c co-op dates", "u of c co-op dates"),
-        ("j'veux jaser avec qqn", "je veux jaser avec quelqu'un"),
-        ("chu tanne", "je suis tanne"),
-        ("jai peur", "j'ai peur"),
-    ],
-)
-def test_shorthand_is_spelled_out_word_by_word(raw: str, expanded: str) -> None:
-    assert expand_shorthand(raw) == expanded
 
 
 @pytest.mark.parametrize(
@@ -74,13 +57,3 @@ def test_situations_in_new_wording_are_recognised(text: str, reasons: set[str]) 
 )
 def test_look_alikes_stay_with_the_assistant(text: str) -> None:
     assert detect(text) is None
-
-
-def test_detection_stays_fast() -> None:
-    texts = ["y a-t-il un conseiller disponible", "what is the SWPP?", "mon boss me texte la nuit"]
-    started = time.perf_counter()
-    for _ in range(200):
-        for text in texts:
-            detect(text)
-    mean_ms = (time.perf_counter() - started) * 1000 / (200 * len(texts))
-    assert mean_ms < 5

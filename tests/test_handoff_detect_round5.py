@@ -10,7 +10,6 @@ import pytest
 
 from assistant.handoff import detect_handoff
 from assistant.handoff.detect import is_repeat
-from assistant.handoff.detect_generic import expand_shorthand
 
 
 def detect(text: str, previous: list[str] | None = None) -> str | None:
@@ -92,11 +91,3 @@ def test_loud_or_bare_repeat_is_frustration(text: str, previous: list[str]) -> N
 )
 def test_short_courtesies_said_twice_are_not_repeats(text: str, previous: list[str]) -> None:
     assert detect(text, previous) is None
-
-
-def test_quebec_shorthand_is_spelled_out() -> None:
-    assert (
-        expand_shorthand("ils mont pas pris pis chu fache") == "ils m'ont pas pris et je suis fache"
-    )
-    assert expand_shorthand("le mont royal") == "le mont royal"
-    assert expand_shorthand("put me thru") == "put me through"

@@ -31,6 +31,7 @@ _FEATURES = (
     ("channels.cli.eval_answers", "register_eval", eval_app),
     ("channels.cli.eval_intake", "register_eval", eval_app),
     ("channels.cli.eval_handoff", "register_eval", eval_app),
+    ("channels.cli.eval_understanding", "register_eval", eval_app),
 )
 _has_eval = False
 for _module, _func, _target in _FEATURES:

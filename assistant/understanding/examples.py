@@ -1,0 +1,77 @@
+"""Load the decisions' training examples (YAML under `data/`), and hash them for model caching."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled message: its text, language, the conversation step, and the label."""
+
+    text: str
+    lang: str
+    label: str
+    step: str = "idle"
+    detail: str | None = None
+    source: str = ""
+    previous: tuple[str, ...] = ()
+
+
+def _files(decision: str, root: Path) -> list[Path]:
+    folder = root / decision
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def _examples(path: Path, label_key: str) -> list[Example]:
+    raw: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    out: list[Example] = []
+    for item in raw.get("examples") or []:
+        text = str(item.get("text") or "").strip()
+        label = item.get(label_key)
+        if not text or not label:
+            raise ValueError(f"{path.name}: every example needs text and {label_key}: {item!r}")
+        out.append(
+            Example(
+                text=text,
+                lang=str(item.get("lang") or "en"),
+                label=str(label),
+                step=str(item.get("step") or "idle"),
+                detail=item.get("detail"),
+                source=path.name,
+                previous=tuple(str(p) for p in item.get("previous") or ()),
+            )
+        )
+    return out
+
+
+@cache
+def load_examples(decision: str, root: Path = DATA_DIR) -> tuple[Example, ...]:
+    """Return every example for a decision (`intents` or `handoff`), files in name order.
+
+    Intents are labelled by `intent`, handoff examples by `reason`.
+    """
+    key = "intent" if decision == "intents" else "reason"
+    out: list[Example] = []
+    for path in _files(decision, root):
+        out.extend(_examples(path, key))
+    if not out:
+        raise FileNotFoundError(f"no training examples for {decision!r} under {root}")
+    return tuple(out)
+
+
+def data_hash(decision: str, root: Path = DATA_DIR) -> str:
+    """Return a short hash of a decision's data files (the trained model's cache key)."""
+    digest = hashlib.sha256()
+    for path in _files(decision, root):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,208 @@
+"""Score the conversation's decisions: k-fold cross-validation, in-sample, and blind sets.
+
+Cross-validated figures are the honest ones for the training data (no example is scored by a model
+trained on it); in-sample figures are for regression only. Blind sets (evals/datasets/blind/) were
+written by someone who had not seen the code, the rules or the data; their first score, taken
+before any change made for them, is stored in evals/results/understanding_blind_first.json and
+carried forward unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from sklearn.model_selection import StratifiedKFold
+
+from assistant.understanding.examples import DATA_DIR, Example
+from assistant.understanding.models import (
+    ALLOWED,
+    LearnedHandoffDetector,
+    LearnedIntentRouter,
+    _training_set,
+    train,
+)
+from assistant.understanding.protocols import TurnSignals
+
+BLIND_DIR = Path(__file__).parent / "datasets" / "blind" / "set2"
+RESULTS = Path(__file__).parent / "results"
+BLIND_INTENTS = {
+    "start_employer_offer": "start_employer",
+    "start_student_profile": "start_student",
+    "ask_for_person": "handoff",
+    "delete_my_data": "delete_data",
+    "answer_field": "answer",
+}
+
+
+def _rate(pairs: Sequence[tuple[str, bool]]) -> dict[str, Any]:
+    by: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for lang, ok in pairs:
+        for key in (lang, "all"):
+            by[key][0] += int(ok)
+            by[key][1] += 1
+    return {k: {"accuracy": round(a / b, 4), "n": b} for k, (a, b) in sorted(by.items())}
+
+
+def _predict(decision: str, model: Any, e: Example) -> str:
+    if decision == "intents":
+        return LearnedIntentRouter(model).route(e.text, TurnSignals(step=e.step)).label  # type: ignore[arg-type]
+    return LearnedHandoffDetector(model).detect(e.text, TurnSignals(step="asked_field")).label
+
+
+def _target(decision: str, e: Example) -> str:
+    return e.label
+
+
+def cross_validate(decision: str, folds: int = 5, root: Path = DATA_DIR) -> dict[str, Any]:
+    """Return k-fold cross-validated and in-sample accuracy per language for one decision."""
+    examples = _training_set(decision, root)
+    labels = np.array([e.label for e in examples])
+    cv: list[tuple[str, bool]] = []
+    misses: list[dict[str, str]] = []
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
+    for train_idx, test_idx in splitter.split(np.zeros(len(labels)), labels):
+        model = train(decision, [examples[i] for i in train_idx])
+        for i in test_idx:
+            got = _predict(decision, model, examples[i])
+            ok = got == _target(decision, examples[i])
+            cv.append((examples[i].lang, ok))
+            if not ok:
+                misses.append({"text": examples[i].text, "want": examples[i].label, "got": got})
+    started = time.perf_counter()
+    full = train(decision, examples)
+    train_s = time.perf_counter() - started
+    insample = [(e.lang, _predict(decision, full, e) == _target(decision, e)) for e in examples]
+    return {
+        "examples": len(examples),
+        "folds": folds,
+        "cross_validated": _rate(cv),
+        "in_sample": _rate(insample),
+        "train_seconds": round(train_s, 2),
+        "cv_misses_sample": misses[:25],
+    }
+
+
+def score_blind_routing(router: Any, detector: Any, path: Path) -> dict[str, Any]:
+    """Score the blind routing set with the router and detector as the engine combines them."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    pairs: list[tuple[str, bool]] = []
+    misses = []
+    for u in raw["utterances"]:
+        want = BLIND_INTENTS.get(u["intent"], u["intent"])
+        step = {"idle": "idle", "asked_field": "asked_field", "confirming": "confirming"}[
+            u["context"]
+        ]
+        signals = TurnSignals(locale=u["lang"], step=step)  # type: ignore[arg-type]
+        # The engine's order (assistant.routing.route): deletion, then the handoff detector.
+        got = router.route(u["text"], signals).label
+        if got != "delete_data" and detector.detect(u["text"], signals).label not in (
+            "none",
+            "declined_twice",
+        ):
+            got = "handoff"
+        ok = got == want
+        pairs.append((u["lang"], ok))
+        if not ok:
+            misses.append(
+                {"id": u["id"], "step": step, "text": u["text"], "want": want, "got": got}
+            )
+    return {"scores": _rate(pairs), "misses": misses}
+
+
+def score_blind_handoff(router: Any, detector: Any, path: Path) -> dict[str, Any]:
+    """Score the blind handoff set: recall and precision of 'a person is brought in'."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    tp = fp = fn = tn = 0
+    misses = []
+    by_lang: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for m in raw["messages"]:
+        signals = TurnSignals(locale=m["lang"], previous_user_texts=tuple(m.get("previous") or ()))
+        reason = detector.detect(m["text"], signals).label
+        fired = reason not in ("none",)
+        if not fired and router.route(m["text"], signals).label == "handoff":
+            fired, reason = True, "requested"
+        want = bool(m["handoff"])
+        if fired and want:
+            tp += 1
+            by_lang[m["lang"]][0] += 1
+        elif fired:
+            fp += 1
+            by_lang[m["lang"]][1] += 1
+        elif want:
+            fn += 1
+            by_lang[m["lang"]][2] += 1
+        else:
+            tn += 1
+        if fired != want:
+            misses.append(
+                {"id": m["id"], "text": m["text"], "want": m.get("reason"), "got": reason}
+            )
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    return {
+        "n": tp + fp + fn + tn,
+        "recall": round(recall, 4),
+        "precision": round(precision, 4),
+        "by_lang": {k: {"tp": v[0], "fp": v[1], "fn": v[2]} for k, v in sorted(by_lang.items())},
+        "misses": misses,
+    }
+
+
+def run_understanding_eval(folds: int = 5, blind_dir: Path = BLIND_DIR) -> dict[str, Any]:
+    """Cross-validate both decisions and score the blind sets present."""
+    report: dict[str, Any] = {
+        "intents": cross_validate("intents", folds),
+        "handoff": cross_validate("handoff", folds),
+    }
+    router = LearnedIntentRouter(train("intents", _training_set("intents", DATA_DIR)))
+    detector = LearnedHandoffDetector(train("handoff", _training_set("handoff", DATA_DIR)))
+    blind: dict[str, Any] = {}
+    if (blind_dir / "routing.yaml").exists():
+        blind["routing"] = score_blind_routing(router, detector, blind_dir / "routing.yaml")
+    if (blind_dir / "handoff.yaml").exists():
+        blind["handoff"] = score_blind_handoff(router, detector, blind_dir / "handoff.yaml")
+    report["blind_live"] = blind
+    first = RESULTS / "understanding_blind_first.json"
+    if first.exists():
+        report["blind_first_run"] = json.loads(first.read_text(encoding="utf-8"))
+    return report
+
+
+__all__ = ["ALLOWED", "cross_validate", "run_understanding_eval"]
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """Render the report as the lines `wil-assistant eval understanding` prints."""
+    lines = []
+    for decision in ("intents", "handoff"):
+        r = report[decision]
+        cv, ins = r["cross_validated"], r["in_sample"]
+        lines.append(
+            f"{decision}: {r['examples']} examples, {r['folds']}-fold cross-validated accuracy "
+            f"EN {cv['en']['accuracy']:.3f} / FR {cv['fr']['accuracy']:.3f} / all "
+            f"{cv['all']['accuracy']:.3f}; in-sample (regression only) {ins['all']['accuracy']:.3f}; "
+            f"trained in {r['train_seconds']} s"
+        )
+    for name, blind in (report.get("blind_live") or {}).items():
+        if name == "routing":
+            s = blind["scores"]
+            lines.append(
+                f"blind set routing (live): EN {s['en']['accuracy']:.3f} / FR "
+                f"{s['fr']['accuracy']:.3f} / all {s['all']['accuracy']:.3f}"
+            )
+        else:
+            lines.append(
+                f"blind set handoff (live): recall {blind['recall']:.3f}, "
+                f"precision {blind['precision']:.3f} on {blind['n']}"
+            )
+    first = report.get("blind_first_run")
+    if first:
+        lines.append(f"first blind scores (stored, before tuning): {first.get('summary', '')}")
+    return "\n".join(lines)

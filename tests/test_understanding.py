@@ -1,0 +1,183 @@
+"""The conversation's decisions: learned from data behind seams, with exact rules kept apart."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from assistant.config import load_settings
+from assistant.runtime import build_runtime
+from assistant.understanding import Decision, HandoffDetector, IntentRouter, TurnSignals
+from assistant.understanding.examples import DATA_DIR, data_hash, load_examples
+from assistant.understanding.models import (
+    LearnedHandoffDetector,
+    LearnedIntentRouter,
+    default_handoff_detector,
+    default_router,
+    trained,
+)
+from channels.cli import app as cli
+from channels.web.app import create_app
+from tests.handoff_support import say, start
+
+
+def _route(text: str, step: str = "idle") -> Decision:
+    return default_router().route(text, TurnSignals(step=step))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "intent"),
+    [
+        ("Oui, tout est exact.", "confirming", "confirm"),
+        ("C'est correct, vous pouvez l'envoyer.", "confirming", "confirm"),
+        ("looks good, submit it", "confirming", "confirm"),
+        ("can we make it summer instead of fall? my classes end in april", "confirming", "correct"),
+        ("I want to post a placement", "idle", "start_employer"),
+        ("im a ucalgary science student, when do i apply for coop", "idle", "question"),
+        ("yes", "asked_field", "answer"),
+        ("yes", "confirming", "confirm"),
+        ("non", "yes_no", "deny"),
+        ("supprimez mes données", "idle", "delete_data"),
+    ],
+)
+def test_the_router_reads_what_the_issue_saw_misread(text: str, step: str, intent: str) -> None:
+    decision = _route(text, step)
+    assert decision.label == intent, decision
+    assert 0.0 < decision.confidence <= 1.0
+
+
+def test_a_step_only_allows_the_intents_that_can_follow_it() -> None:
+    # "yes" to a form question is an answer; there is nothing to confirm yet.
+    assert _route("yes, that's right", "asked_field").label != "confirm"
+    # A form cannot start from inside a summary.
+    assert _route("I want to post a placement", "confirming").label not in (
+        "start_employer",
+        "start_student",
+    )
+
+
+def test_commands_and_bare_values_are_exact_rules_not_guesses() -> None:
+    assert _route("/human").source == "rule:command"
+    assert _route("/human").label == "handoff"
+    answer = _route("jo@prairie.ca", "asked_field")
+    assert (answer.label, answer.source) == ("answer", "rule:bare_value")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("my study permit expires friday and my placement starts monday, help", "urgent"),
+        ("notre stagiaire s'est blessée au travail ce matin, on fait quoi?", "safety"),
+        ("talk to a human", "requested"),
+        ("how much is the wage subsidy?", "none"),
+        ("what happens if a student gets injured on the job?", "none"),
+    ],
+)
+def test_the_handoff_detector_gives_a_reason_and_a_confidence(text: str, reason: str) -> None:
+    decision = default_handoff_detector().detect(text, TurnSignals())
+    assert decision.label == reason, decision
+
+
+def test_a_repeated_question_is_frustration_only_outside_a_form() -> None:
+    detector = default_handoff_detector()
+    previous = ("how do I apply for the wage subsidy",)
+    asked = detector.detect(
+        "HOW DO I APPLY FOR THE WAGE SUBSIDY??", TurnSignals(previous_user_texts=previous)
+    )
+    assert (asked.label, asked.source) == ("frustrated", "rule:repeat")
+    resent = detector.detect(
+        "how do I apply for the wage subsidy",
+        TurnSignals(step="asked_field", previous_user_texts=previous),
+    )
+    assert resent.label == "none"
+
+
+def test_the_fast_path_gives_sklearns_probabilities() -> None:
+    model = default_router().model
+    for example in load_examples("intents")[:200]:
+        slow = model.predict_proba([example.text], [example.step])[0]
+        assert np.allclose(model.proba_one(example.text, example.step), slow, atol=1e-9)
+
+
+def test_a_new_phrasing_is_data_not_code(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(DATA_DIR, root)
+    text = "zorblax flumph"  # nonsense no model has seen: it is not a way to start a form
+    before = LearnedIntentRouter(trained("intents", root=root)).route(text, TurnSignals())
+    assert before.label != "start_employer"
+    (root / "intents" / "zz_new.yaml").write_text(
+        "examples:\n"
+        + "".join(
+            f"  - {{step: idle, intent: start_employer, lang: en, text: '{text} {i}'}}\n"
+            for i in range(6)
+        ),
+        encoding="utf-8",
+    )
+    assert data_hash("intents", root) != data_hash("intents", DATA_DIR)
+    after = LearnedIntentRouter(trained("intents", root=root)).route(text, TurnSignals())
+    assert after.label == "start_employer", after
+
+
+def test_the_trained_model_is_cached_by_the_datas_hash(tmp_path: Path) -> None:
+    trained("handoff", cache_dir=tmp_path)
+    files = [p.name for p in tmp_path.iterdir()]
+    assert files == [f"handoff-{data_hash('handoff')}.pickle"]
+    # A corrupt cache file is rebuilt, not fatal.
+    (tmp_path / files[0]).write_bytes(b"not a model")
+    assert isinstance(
+        LearnedHandoffDetector(trained("handoff", cache_dir=tmp_path)), HandoffDetector
+    )
+
+
+class _FakeRouter:
+    """Routes every message to the offer form, whatever it says."""
+
+    def route(self, text: str, signals: TurnSignals) -> Decision:
+        if signals.step == "idle":
+            return Decision("start_employer", 0.99, "fake")
+        return Decision("answer", 0.99, "fake")
+
+
+class _NeverHandOff:
+    def detect(self, text: str, signals: TurnSignals) -> Decision:
+        return Decision("none", 0.99, "fake")
+
+
+def test_the_engine_uses_the_router_and_detector_it_is_given(
+    tmp_path: Path, knowledge_retriever: Any
+) -> None:
+    assert isinstance(_FakeRouter(), IntentRouter)
+    settings = load_settings(data_dir=tmp_path / "data", env="test")
+    runtime = build_runtime(
+        settings,
+        retriever=knowledge_retriever,
+        llm=None,
+        router=_FakeRouter(),
+        handoff_detector=_NeverHandOff(),
+    )
+    from fastapi.testclient import TestClient
+
+    try:
+        with TestClient(create_app(runtime=runtime)) as client:
+            person = start(client)
+            body = say(client, person, "how much is the wage subsidy?")
+    finally:
+        runtime.db.dispose()
+    assert body["mode"] == "intake", body
+
+
+def test_the_eval_command_reports_cross_validated_scores_per_language(tmp_path: Path) -> None:
+    out = tmp_path / "u.json"
+    result = CliRunner().invoke(
+        cli,
+        ["eval", "understanding", "--folds", "3", "--blind", str(tmp_path), "--output", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "3-fold cross-validated accuracy EN" in result.output
+    assert "in-sample (regression only)" in result.output
+    assert out.is_file()

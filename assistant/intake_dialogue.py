@@ -86,6 +86,17 @@ def public_intake(intake: dict[str, Any], locale: str) -> dict[str, Any]:
     return public
 
 
+def confirmation_card(intake: dict[str, Any] | None) -> str:
+    """Return the form's summary as text lines, for channels without cards (Telegram, terminal).
+
+    Empty unless the form is awaiting confirmation: that is when the web widget shows its card,
+    and the turn's own text is one line.
+    """
+    if not intake or intake.get("status") != "confirming":
+        return ""
+    return "\n".join(f"• {row['label']}: {row['value']}" for row in intake.get("summary") or [])
+
+
 def paused_intake(state: dict[str, Any]) -> bool:
     """Say whether the conversation holds a form left open (by a handoff, or a closed window)."""
     draft = state.get("intake")

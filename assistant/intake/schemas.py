@@ -1,11 +1,11 @@
-"""Intake forms: the field registry per kind and the pydantic draft models."""
+"""Intake forms: the field registry per kind, and the pydantic draft models derived from it."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, create_model, model_validator
 
 from assistant.intake.fields_employer import EMPLOYER_FIELDS
 from assistant.intake.fields_student import STUDENT_FIELDS
@@ -53,63 +53,57 @@ def _validate_all(kind: str, data: Any, info: ValidationInfo) -> Any:
     }
 
 
-class EmployerIntake(BaseModel):
-    """An employer's request to host students; every field optional while drafting."""
+# The Python type each registry field type is stored as; a field with choices is one of them.
+STORED_TYPES: dict[str, Any] = {
+    "text": str,
+    "email": str,
+    "phone": str,
+    "term": str,
+    "choice": str,
+    "integer": int,
+    "number": float,
+    "boolean": bool,
+    "list": list[str],
+}
+
+
+def _stored_type(spec: FieldSpec) -> Any:
+    if spec.type == "choice" and spec.choices:
+        return Literal[spec.choices]  # type: ignore[valid-type]
+    return STORED_TYPES[spec.type]
+
+
+class DraftModel(BaseModel):
+    """A form's draft: values normalised by each field's validator, unknown fields refused."""
 
     model_config = ConfigDict(extra="forbid")
-
-    organization_name: str | None = None
-    contact_name: str | None = None
-    contact_email: str | None = None
-    contact_phone: str | None = None
-    organization_size: Literal["1-9", "10-49", "50-99", "100-499", "500+"] | None = None
-    industry: str | None = None
-    location: str | None = None
-    work_arrangement: Literal["on_site", "hybrid", "remote"] | None = None
-    wil_type: str | None = None
-    role_title: str | None = None
-    role_description: str | None = None
-    students_count: int | None = None
-    start_term: str | None = None
-    duration_months: int | None = None
-    paid: bool | None = None
-    hourly_wage: float | None = None
-    programs_sought: list[str] | None = None
-    institutions_preferred: list[str] | None = None
-    consent_to_share: bool | None = None
+    form_kind: ClassVar[str] = ""
 
     @model_validator(mode="before")
     @classmethod
     def _normalise(cls, data: Any, info: ValidationInfo) -> Any:
-        return _validate_all("employer", data, info)
+        return _validate_all(cls.form_kind, data, info)
 
 
-class StudentIntake(BaseModel):
-    """A student's request for a placement; every field optional while drafting."""
+def draft_model(kind: str, name: str, doc: str) -> type[DraftModel]:
+    """Build the pydantic draft model of a form from its field registry (every field optional)."""
+    fields: dict[str, Any] = {
+        field: (_stored_type(spec) | None, None) for field, spec in fields_for(kind).items()
+    }
+    model: type[DraftModel] = create_model(name, __base__=DraftModel, __doc__=doc, **fields)
+    model.form_kind = kind
+    return model
 
-    model_config = ConfigDict(extra="forbid")
 
-    full_name: str | None = None
-    email: str | None = None
-    institution: str | None = None
-    program: str | None = None
-    year_of_study: int | None = None
-    enrollment_status: Literal["full_time", "part_time"] | None = None
-    residency_status: (
-        Literal[
-            "citizen", "permanent_resident", "protected_person", "international_student", "other"
-        ]
-        | None
-    ) = None
-    wil_type: str | None = None
-    preferred_term: str | None = None
-    interests: str | None = None
-    consent_to_share: bool | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _normalise(cls, data: Any, info: ValidationInfo) -> Any:
-        return _validate_all("student", data, info)
-
+EmployerIntake = draft_model(
+    "employer",
+    "EmployerIntake",
+    "An employer's request to host students; every field optional while drafting.",
+)
+StudentIntake = draft_model(
+    "student",
+    "StudentIntake",
+    "A student's request for a placement; every field optional while drafting.",
+)
 
 MODELS: dict[str, type[BaseModel]] = {"employer": EmployerIntake, "student": StudentIntake}

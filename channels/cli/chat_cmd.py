@@ -12,6 +12,7 @@ from typing import Annotated, Any, Protocol, TextIO
 import httpx
 import typer
 
+from assistant.intake_dialogue import confirmation_card
 from channels.cli.common import ensure_index, settings_or_exit
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,9 @@ def format_message(message: dict[str, Any]) -> str:
     role = str(message.get("role") or "assistant")
     label = str(message.get("author") or role)
     lines = [f"{label}: {message.get('text', '')}"]
+    if message.get("card"):
+        # The form's summary: shown as a card on the web, as indented lines here.
+        lines.extend(f"  {line}" for line in str(message["card"]).splitlines())
     for number, citation in enumerate(message.get("citations") or [], start=1):
         title = citation.get("title") or citation.get("source") or "source"
         url = citation.get("url")
@@ -128,6 +132,7 @@ class LocalSession:
                     "text": turn.text,
                     "citations": [c.model_dump(exclude_none=True) for c in turn.citations],
                     "suggestions": list(turn.suggestions),
+                    "card": confirmation_card(turn.intake),
                 }
             )
         return shown
@@ -173,7 +178,7 @@ class RemoteSession:
             if msg.get("role") != "user" and (reply is None or msg.get("id") != reply.get("id")):
                 shown.append(msg)
         if reply:
-            shown.append(reply)
+            shown.append({**reply, "card": confirmation_card(data.get("intake"))})
         return shown
 
     def close(self) -> None:

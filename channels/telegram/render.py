@@ -12,6 +12,7 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.constants import MessageLimit, ParseMode
 
 from assistant.engine import Citation, Turn
+from assistant.intake_dialogue import confirmation_card
 from channels.telegram.texts import text as channel_text
 
 MAX_LEN = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096, counted after entity parsing
@@ -181,8 +182,10 @@ def render_turn(turn: Turn, limit: int = MAX_LEN) -> list[Outgoing]:
     """Return the messages that show an assistant turn (none when the turn is silent)."""
     if turn.silent or not turn.text.strip():
         return []
+    card = confirmation_card(turn.intake)
+    text = turn.text if not card else turn.text + "\n\n" + card
     return render_reply(
-        turn.text,
+        text,
         turn.locale,
         citations=turn.citations,
         suggestions=turn.suggestions,

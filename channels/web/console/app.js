@@ -4,7 +4,8 @@
 import { api, ApiError, setCsrf } from "/console/assets/api.js";
 import { append, clear, h } from "/console/assets/dom.js";
 import { loadDrafts, loadIntake, paintDraftsNav } from "/console/assets/intake.js";
-import { duration, fieldLabel, getLang, intakeStatus, label, reasonLabel, setLang, setZone, summaryText, t, when } from "/console/assets/i18n.js";
+import { loadDrafts, loadIntake, paintDraftsNav } from "/console/assets/intake.js";
+import { duration, fieldLabel, getLang, intakeStatus, label, reasonLabel, setFieldLabels, setLang, setZone, summaryText, t, when } from "/console/assets/i18n.js";
 
 const main = document.getElementById("main");
 const state = { me: null, view: null, ticketId: null, filter: "open", events: null, queueTimer: null, nav: 0, live: false };
@@ -100,6 +101,11 @@ async function signedIn(session) {
   state.me = session.liaison;
   setCsrf(session.csrf_token);
   setZone(session.zone);
+  try {
+    setFieldLabels(await api("/api/intakes/fields"));
+  } catch (err) {
+    /* labels fall back to what each view carries */
+  }
   paintShell();
   connectEvents();
   if (!location.hash || location.hash === "#/") location.hash = "#/queue";
@@ -420,6 +426,14 @@ function intakeView(view, load) {
   return load(main, { isCurrent: () => current(nav), onAuth: () => { state.me = null; renderLogin(); } });
 }
 
+// Drafts to complete and one intake, field by field (assets/intake.js).
+function intakeView(view, load) {
+  const nav = ++state.nav;
+  state.view = view;
+  clearInterval(state.queueTimer);
+  return load(main, { isCurrent: () => current(nav), onAuth: () => { state.me = null; renderLogin(); } });
+}
+
 // --- routing -------------------------------------------------------------------------
 
 function route() {
@@ -435,6 +449,7 @@ function route() {
   else if (hash === "#/gaps") loading = loadGaps();
   else loading = loadQueue();
   markNav(); // each view names itself before its first await
+  paintDraftsNav(state.view);
   paintDraftsNav(state.view);
   return loading;
 }

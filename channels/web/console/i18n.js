@@ -135,23 +135,16 @@ export function intakeStatus(status) {
   return TEXT[lang].intakeStatus[status] ?? status;
 }
 
-// Labels of the intake forms' fields (as in assistant/intake/fields_*.py), for the intakes list.
-const FIELDS = {
-  organization_name: ["Organization", "Organisation"], contact_name: ["Contact", "Personne-ressource"],
-  contact_email: ["Email", "Courriel"], contact_phone: ["Phone", "Téléphone"],
-  organization_size: ["Size", "Taille"], industry: ["Industry", "Secteur"], location: ["Location", "Lieu"],
-  work_arrangement: ["Work arrangement", "Mode de travail"], wil_type: ["Type of WIL", "Type d'AIT"],
-  role_title: ["Role", "Poste"], role_description: ["Description", "Description"],
-  students_count: ["Students", "Étudiants"], start_term: ["Start", "Début"],
-  duration_months: ["Length (months)", "Durée (mois)"], paid: ["Paid", "Rémunéré"],
-  hourly_wage: ["Hourly wage ($)", "Salaire horaire ($)"], programs_sought: ["Programs", "Programmes"],
-  institutions_preferred: ["Preferred institutions", "Établissements préférés"],
-  consent_to_share: ["Consent to share", "Consentement au partage"], full_name: ["Name", "Nom"],
-  email: ["Email", "Courriel"], institution: ["Institution", "Établissement"], program: ["Program", "Programme"],
-  year_of_study: ["Year of study", "Année d'études"], enrollment_status: ["Enrolment", "Inscription"],
-  residency_status: ["Status in Canada", "Statut au Canada"], preferred_term: ["Preferred start", "Début souhaité"],
-  interests: ["Interests", "Intérêts"],
-};
+// Labels of the intake forms' fields, from the server's field registry (GET /api/intakes/fields,
+// loaded at sign-in): a field added there is labelled here without touching this file.
+let FIELDS = {};
+
+export function setFieldLabels(forms) {
+  FIELDS = {};
+  for (const fields of Object.values(forms || {})) {
+    for (const [name, labels] of Object.entries(fields || {})) FIELDS[name] = [labels.en, labels.fr];
+  }
+}
 
 export function fieldLabel(key, fallback) {
   const pair = FIELDS[key];

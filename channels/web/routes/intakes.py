@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from assistant.exports import delete_intake, iter_csv, iter_jsonl, list_intakes
+from assistant.intake.schemas import REGISTRY, fields_for
 from assistant.intake.view import intake_detail
 from assistant.intake_store import complete_draft, conversation_locale, get_intake
 from channels.web.deps import AdminDep, LiaisonDep, RuntimeDep
@@ -69,6 +70,18 @@ def export_jsonl(
         media_type="application/x-ndjson",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@router.get("/fields", summary="The forms' fields and their labels (liaison token)")
+def get_fields(_liaison: LiaisonDep) -> dict[str, dict[str, dict[str, str]]]:
+    """Return each form's fields in asking order with their EN/FR labels, from the registry."""
+    return {
+        kind: {
+            name: {"en": spec.text("label", "en"), "fr": spec.text("label", "fr")}
+            for name, spec in fields_for(kind).items()
+        }
+        for kind in REGISTRY
+    }
 
 
 @router.get("/{intake_id}", summary="One intake, field by field, with sources (liaison token)")

@@ -4,7 +4,6 @@
 import { api, ApiError, setCsrf } from "/console/assets/api.js";
 import { append, clear, h } from "/console/assets/dom.js";
 import { loadDrafts, loadIntake, paintDraftsNav } from "/console/assets/intake.js";
-import { loadDrafts, loadIntake, paintDraftsNav } from "/console/assets/intake.js";
 import { duration, fieldLabel, getLang, intakeStatus, label, reasonLabel, setFieldLabels, setLang, setZone, summaryText, t, when } from "/console/assets/i18n.js";
 
 const main = document.getElementById("main");
@@ -426,14 +425,6 @@ function intakeView(view, load) {
   return load(main, { isCurrent: () => current(nav), onAuth: () => { state.me = null; renderLogin(); } });
 }
 
-// Drafts to complete and one intake, field by field (assets/intake.js).
-function intakeView(view, load) {
-  const nav = ++state.nav;
-  state.view = view;
-  clearInterval(state.queueTimer);
-  return load(main, { isCurrent: () => current(nav), onAuth: () => { state.me = null; renderLogin(); } });
-}
-
 // --- routing -------------------------------------------------------------------------
 
 function route() {
@@ -449,7 +440,6 @@ function route() {
   else if (hash === "#/gaps") loading = loadGaps();
   else loading = loadQueue();
   markNav(); // each view names itself before its first await
-  paintDraftsNav(state.view);
   paintDraftsNav(state.view);
   return loading;
 }

@@ -257,7 +257,15 @@ class Assistant:
             )
             if plan.text:
                 return plan
-        return await self.questions.answer(ctx, stream, self._open_handoff)
+        plan = await self.questions.answer(ctx, stream, self._open_handoff)
+        if intent.detail in ("start_employer", "start_student") and plan.mode in (None, "qa"):
+            # The router was unsure whether this was a question or an offer/profile: answer it,
+            # then ask, with the form's button first, instead of guessing.
+            key = f"offer_form_{intent.detail}"
+            plan.text = f"{plan.text}\n\n{replies.text(key, loc)}" if plan.text else plan.text
+            chips = replies.suggestions(key, loc)
+            plan.suggestions = chips + [c for c in plan.suggestions if c not in chips]
+        return plan
 
     def _asks(self, ctx: TurnContext) -> bool:
         """Say whether a message that needs a person also asks something the guides answer."""

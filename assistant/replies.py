@@ -94,6 +94,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "D'ici là, quelques points à vérifier :",
     },
     "soon": {"en": "shortly", "fr": "sous peu"},
+    "offer_form_start_employer": {
+        "en": "Would you like to post this as a placement offer? I can take the details here.",
+        "fr": "Voulez-vous en faire une offre de stage? Je peux en prendre les détails ici.",
+    },
+    "offer_form_start_student": {
+        "en": "Would you like me to take your student profile so the secretariat can match you?",
+        "fr": "Voulez-vous que je prenne votre profil étudiant pour que le secrétariat vous jumelle?",
+    },
 }
 
 SUGGESTIONS: dict[str, dict[str, list[str]]] = {
@@ -106,6 +114,8 @@ SUGGESTIONS: dict[str, dict[str, list[str]]] = {
         "en": ["Talk to a person", "What happens next?", "Ask a question"],
         "fr": ["Parler à quelqu'un", "Quelle est la suite?", "Poser une question"],
     },
+    "offer_form_start_employer": {"en": ["Host a student"], "fr": ["Accueillir un stagiaire"]},
+    "offer_form_start_student": {"en": ["Find a placement"], "fr": ["Trouver un stage"]},
     "after_answer": {
         "en": ["Talk to a person", "Host a student", "I'm a student"],
         "fr": ["Parler à quelqu'un", "Accueillir un stagiaire", "Je suis étudiant"],

@@ -41,6 +41,9 @@ IntentName = Literal[
 # Below this confidence, an idle message the router would turn into a form is answered as a
 # question instead: starting a form by mistake costs the person more than an answer does.
 START_FORM_MIN_CONFIDENCE = 0.6
+# When the question wins but a form is this likely, the answer ends by asking whether the person
+# wants the form (a clarifying question with a button) rather than guessing either way.
+OFFER_FORM_MIN_PROBABILITY = 0.2
 
 
 @dataclass(frozen=True)
@@ -167,9 +170,14 @@ def route(
             decision.detail if decision.detail in ("greeting", "thanks", "goodbye") else "greeting"
         )
         return Intent(kind, confidence=decision.confidence)  # type: ignore[arg-type]
-    if (
-        decision.label in ("start_employer", "start_student")
-        and decision.confidence >= START_FORM_MIN_CONFIDENCE
-    ):
-        return Intent("intake_start", decision.label.removeprefix("start_"), decision.confidence)
-    return Intent("question", confidence=decision.confidence)
+    if decision.label in ("start_employer", "start_student"):
+        if decision.confidence >= START_FORM_MIN_CONFIDENCE:
+            kind = decision.label.removeprefix("start_")
+            return Intent("intake_start", kind, decision.confidence)
+        return Intent("question", decision.label, decision.confidence)
+    maybe_form = [
+        label
+        for label, p in decision.alternatives
+        if label in ("start_employer", "start_student") and p >= OFFER_FORM_MIN_PROBABILITY
+    ]
+    return Intent("question", maybe_form[0] if maybe_form else None, decision.confidence)

@@ -181,3 +181,69 @@ def test_the_eval_command_reports_cross_validated_scores_per_language(tmp_path: 
     assert "3-fold cross-validated accuracy EN" in result.output
     assert "in-sample (regression only)" in result.output
     assert out.is_file()
+
+
+def test_every_button_the_assistant_offers_routes_to_its_meaning() -> None:
+    from assistant import replies
+    from assistant.intake import messages
+
+    expected: list[tuple[str, str, str]] = []
+    for lang in ("en", "fr"):
+        where, host, student, person = replies.START_SUGGESTIONS[lang]
+        expected += [
+            (where, "idle", "question"),
+            (host, "idle", "start_employer"),
+            (student, "idle", "start_student"),
+            (person, "idle", "handoff"),
+        ]
+        yes, no = replies.SUGGESTIONS["yes_no_delete"][lang]
+        expected += [(yes, "yes_no", "confirm"), (no, "yes_no", "deny")]
+        submit, change, cancel = messages.SUGGESTIONS["confirm"][lang]
+        expected += [
+            (submit, "confirming", "confirm"),
+            (change, "confirming", "deny"),
+            (cancel, "confirming", "cancel"),
+        ]
+    wrong = [(t, s, w, _route(t, s).label) for t, s, w in expected if _route(t, s).label != w]
+    assert not wrong, wrong
+
+
+class _UnsureRouter:
+    """Thinks an idle message is an offer, but only at 0.5."""
+
+    def route(self, text: str, signals: TurnSignals) -> Decision:
+        if signals.step == "idle":
+            return Decision("start_employer", 0.5, "fake", None, (("question", 0.45),))
+        return Decision("answer", 0.99, "fake")
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "chip", "asks"),
+    [
+        ("en", "How much does the SWPP wage subsidy pay?", "Host a student", "placement offer?"),
+        ("fr", "Combien paie la subvention du PSPE?", "Accueillir un stagiaire", "offre de stage?"),
+    ],
+)
+def test_an_unsure_router_answers_then_asks_instead_of_starting_a_form(
+    tmp_path: Path, knowledge_retriever: Any, locale: str, question: str, chip: str, asks: str
+) -> None:
+    from fastapi.testclient import TestClient
+
+    settings = load_settings(data_dir=tmp_path / "data", env="test")
+    runtime = build_runtime(
+        settings,
+        retriever=knowledge_retriever,
+        llm=None,
+        router=_UnsureRouter(),
+        handoff_detector=_NeverHandOff(),
+    )
+    try:
+        with TestClient(create_app(runtime=runtime)) as client:
+            person = start(client, locale)
+            body = say(client, person, question)
+    finally:
+        runtime.db.dispose()
+    assert body["mode"] != "intake"
+    assert body["reply"]["citations"], "the question is still answered"
+    assert body["reply"]["suggestions"][0] == chip
+    assert asks in body["reply"]["text"].split("\n\n")[-1]

@@ -261,9 +261,9 @@ class Assistant:
         if intent.detail in ("start_employer", "start_student") and plan.mode in (None, "qa"):
             # The router was unsure whether this was a question or an offer/profile: answer it,
             # then ask, with the form's button first, instead of guessing.
-            key = f"offer_form_{intent.detail}"
-            plan.text = f"{plan.text}\n\n{replies.text(key, loc)}" if plan.text else plan.text
-            chips = replies.suggestions(key, loc)
+            offer = f"offer_form_{intent.detail}"
+            plan.text = f"{plan.text}\n\n{replies.text(offer, loc)}" if plan.text else plan.text
+            chips = replies.suggestions(offer, loc)
             plan.suggestions = chips + [c for c in plan.suggestions if c not in chips]
         return plan
 

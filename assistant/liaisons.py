@@ -1,5 +1,9 @@
 """Liaison accounts: create, list, disable/enable, reset credentials, change role.
 
+Accounts with role `institution` speak for one partner institution: they see and answer the
+offers routed to it (`assistant.partners`) and nothing of the secretariat's queue, so the
+liaison API and the Telegram staff desk refuse their token.
+
 Passwords (Argon2id) and API tokens (SHA-256) are stored only as hashes; a new secret is returned
 once, to be shown once. Disabling an account or resetting its credentials ends its console
 sessions; the API and console refuse an inactive account or a replaced secret at once, and open
@@ -17,6 +21,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from assistant.errors import ConflictError, NotFoundError, UserInputError
+from assistant.partners.models import PartnerAccount
 from assistant.security import hash_password, hash_token, new_password, new_token
 from assistant.store.db import Database
 from assistant.store.models import ConsoleSession, Liaison, iso_utc
@@ -25,8 +30,27 @@ if TYPE_CHECKING:
     from assistant.config import Settings
     from assistant.handoff.service import HandoffService
 
-Role = Literal["liaison", "admin"]
-ROLES: tuple[Role, ...] = ("liaison", "admin")
+Role = Literal["liaison", "admin", "institution"]
+ROLES: tuple[Role, ...] = ("liaison", "admin", "institution")
+PARTNER_ROLE = "institution"
+
+
+def partner_institutions() -> tuple[str, ...]:
+    """Return the ids of the institutions a partner account can speak for (the seven)."""
+    from assistant.intake.gazetteers import INSTITUTIONS
+
+    return tuple(INSTITUTIONS)
+
+
+def check_institution(institution: str | None) -> str:
+    """Return a known institution id, or raise UserInputError listing the valid ones."""
+    value = (institution or "").strip().lower()
+    known = partner_institutions()
+    if value not in known:
+        raise UserInputError(
+            f"an institution account needs --institution, one of: {', '.join(known)}"
+        )
+    return value
 
 
 @dataclass(frozen=True)
@@ -39,17 +63,43 @@ class NewLiaison:
     role: str
     token: str
     password: str
+    institution: str | None = None
 
 
-def active_liaison_by_token(db: Database, token: str) -> Liaison | None:
-    """Return the active liaison whose API token this is, or None."""
+def active_account_by_token(db: Database, token: str) -> Liaison | None:
+    """Return the active account (any role) whose API token this is, or None."""
     with db.session() as s:
         liaison = s.scalars(select(Liaison).where(Liaison.token_hash == hash_token(token))).first()
     return liaison if liaison is not None and liaison.active else None
 
 
-def create_liaison(db: Database, email: str, name: str, role: Role = "liaison") -> NewLiaison:
-    """Create a liaison account; raise UserInputError on a bad email, ConflictError if it exists."""
+def active_liaison_by_token(db: Database, token: str) -> Liaison | None:
+    """Return the active secretariat account (liaison or admin) whose API token this is, or None.
+
+    An institution partner's token is refused here: it opens only the partner desk.
+    """
+    liaison = active_account_by_token(db, token)
+    return liaison if liaison is not None and liaison.role != PARTNER_ROLE else None
+
+
+def institution_of(db: Database, liaison_id: int) -> str | None:
+    """Return the institution a partner account speaks for (None for secretariat accounts)."""
+    with db.session() as s:
+        row = s.get(PartnerAccount, liaison_id)
+        return row.institution if row is not None else None
+
+
+def create_liaison(
+    db: Database,
+    email: str,
+    name: str,
+    role: Role = "liaison",
+    institution: str | None = None,
+) -> NewLiaison:
+    """Create an account; raise UserInputError on a bad email, ConflictError if it exists.
+
+    An `institution` account needs the institution it speaks for.
+    """
     try:
         email = validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
@@ -58,6 +108,9 @@ def create_liaison(db: Database, email: str, name: str, role: Role = "liaison") 
     if not name:
         raise UserInputError("name must not be empty")
     role = check_role(role)
+    scope = check_institution(institution) if role == PARTNER_ROLE else None
+    if scope is None and institution:
+        raise UserInputError("--institution is only for accounts with role 'institution'")
     token = new_token("l_")
     password = new_password()
     with db.session() as s:
@@ -73,7 +126,9 @@ def create_liaison(db: Database, email: str, name: str, role: Role = "liaison") 
         s.add(liaison)
         s.flush()
         liaison_id = liaison.id
-    return NewLiaison(liaison_id, email, name, role, token, password)
+        if scope is not None:
+            s.add(PartnerAccount(liaison_id=liaison_id, institution=scope))
+    return NewLiaison(liaison_id, email, name, role, token, password, scope)
 
 
 @dataclass(frozen=True)
@@ -87,10 +142,12 @@ class LiaisonInfo:
     active: bool
     telegram_linked: bool
     created_at: str | None
+    institution: str | None = None
 
     @classmethod
-    def of(cls, row: Liaison) -> LiaisonInfo:
-        """Return the public view of a stored account."""
+    def of(cls, row: Liaison, s: Session | None = None) -> LiaisonInfo:
+        """Return the public view of a stored account (with its institution, given a session)."""
+        scope = s.get(PartnerAccount, row.id) if s is not None else None
         return cls(
             id=row.id,
             email=row.email,
@@ -99,6 +156,7 @@ class LiaisonInfo:
             active=bool(row.active),
             telegram_linked=row.telegram_user_id is not None,
             created_at=iso_utc(row.created_at),
+            institution=scope.institution if scope is not None else None,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -127,11 +185,11 @@ class Reset:
 
 
 def check_role(role: str) -> Role:
-    """Return the role, or raise UserInputError when it is not 'liaison' or 'admin'."""
+    """Return the role, or raise UserInputError when it is not 'liaison', 'admin' or 'institution'."""
     for known in ROLES:
         if role == known:
             return known
-    raise UserInputError(f"role must be 'liaison' or 'admin', not {role!r}")
+    raise UserInputError(f"role must be 'liaison', 'admin' or 'institution', not {role!r}")
 
 
 def _normalized(email: str) -> str:
@@ -173,13 +231,13 @@ def _refuse_last_admin(s: Session, row: Liaison, action: str) -> None:
 def list_liaisons(db: Database) -> list[LiaisonInfo]:
     """Return every account, oldest first."""
     with db.session() as s:
-        return [LiaisonInfo.of(row) for row in s.scalars(select(Liaison).order_by(Liaison.id))]
+        return [LiaisonInfo.of(row, s) for row in s.scalars(select(Liaison).order_by(Liaison.id))]
 
 
 def get_liaison(db: Database, email: str) -> LiaisonInfo:
     """Return one account by email; raise NotFoundError when there is none."""
     with db.session() as s:
-        return LiaisonInfo.of(_find(s, email))
+        return LiaisonInfo.of(_find(s, email), s)
 
 
 def disable_liaison(db: Database, email: str) -> Disabled:
@@ -195,7 +253,7 @@ def disable_liaison(db: Database, email: str) -> Disabled:
         row.active = False
         ended = _end_sessions(s, row.id)
         s.flush()
-        return Disabled(LiaisonInfo.of(row), was_active, ended)
+        return Disabled(LiaisonInfo.of(row, s), was_active, ended)
 
 
 def enable_liaison(db: Database, email: str) -> tuple[LiaisonInfo, bool]:
@@ -205,7 +263,7 @@ def enable_liaison(db: Database, email: str) -> tuple[LiaisonInfo, bool]:
         was_disabled = not row.active
         row.active = True
         s.flush()
-        return LiaisonInfo.of(row), was_disabled
+        return LiaisonInfo.of(row, s), was_disabled
 
 
 def reset_credentials(
@@ -231,20 +289,41 @@ def reset_credentials(
             row.telegram_user_id = None
         ended = _end_sessions(s, row.id)
         s.flush()
-        return Reset(LiaisonInfo.of(row), new_pw, new_tok, ended, unlinked)
+        return Reset(LiaisonInfo.of(row, s), new_pw, new_tok, ended, unlinked)
 
 
-def set_role(db: Database, email: str, role: str) -> tuple[LiaisonInfo, str]:
-    """Change an account's role; return it and its previous role (refused for the last active admin)."""
+def set_role(
+    db: Database, email: str, role: str, institution: str | None = None
+) -> tuple[LiaisonInfo, str]:
+    """Change an account's role; return it and its previous role (refused for the last active admin).
+
+    Becoming `institution` needs the institution; leaving it drops the scope. A change of role
+    ends the account's console sessions, so no open page keeps what the old role could see.
+    """
     wanted = check_role(role)
+    scope = check_institution(institution) if wanted == PARTNER_ROLE else None
+    if scope is None and institution:
+        raise UserInputError("--institution is only for accounts with role 'institution'")
     with db.session() as s:
         row = _find(s, email)
         previous = row.role
         if previous == "admin" and wanted != "admin":
             _refuse_last_admin(s, row, "demote")
+        current = s.get(PartnerAccount, row.id)
+        changed = previous != wanted or (current.institution if current else None) != scope
         row.role = wanted
+        if scope is None and current is not None:
+            s.delete(current)
+        elif scope is not None and current is None:
+            s.add(PartnerAccount(liaison_id=row.id, institution=scope))
+        elif scope is not None and current is not None:
+            current.institution = scope
+        if changed:
+            _end_sessions(s, row.id)
+            if wanted == PARTNER_ROLE:
+                row.telegram_user_id = None  # the staff group is the secretariat's
         s.flush()
-        return LiaisonInfo.of(row), previous
+        return LiaisonInfo.of(row, s), previous
 
 
 def requeue_note(liaison: LiaisonInfo) -> str:

@@ -178,6 +178,7 @@ def test_list_shows_the_accounts_and_never_a_secret(
         "active",
         "telegram_linked",
         "created_at",
+        "institution",
     }
     for output in (table.stdout, as_json.stdout):
         for secret in (*hashes, liaison.token, admin.token, liaison.password, admin.password):
@@ -225,7 +226,11 @@ def test_the_last_active_admin_cannot_be_disabled(
         (("enable", "ghost@example.org"), 1, "no liaison account"),
         (("reset", "ghost@example.org"), 1, "no liaison account"),
         (("role", "ghost@example.org", "admin"), 1, "no liaison account"),
-        (("role", "liaison@example.org", "boss"), 2, "role must be 'liaison' or 'admin'"),
+        (
+            ("role", "liaison@example.org", "boss"),
+            2,
+            "role must be 'liaison', 'admin' or 'institution'",
+        ),
         (("disable", "not an email"), 1, "no liaison account"),
     ],
 )

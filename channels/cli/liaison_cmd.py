@@ -1,5 +1,7 @@
 """`wil-assistant liaison ...`: create, list, disable/enable, reset and re-role staff accounts.
 
+Institution partners use the same commands with `--role institution --institution <id>`.
+
 The logic lives in `assistant.liaisons`; these commands parse, call it and print. Errors are one
 line on stderr: exit status 2 for bad input, 1 for an unknown account or a refused change.
 """
@@ -40,6 +42,16 @@ BEARER_HINT = "API token (shown once; send it as 'Authorization: Bearer <token>'
 class RoleChoice(str, Enum):
     liaison = "liaison"
     admin = "admin"
+    institution = "institution"
+
+
+InstitutionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--institution",
+        help="For role institution: ucalgary, mru, sait, bow_valley, ambrose, st_marys or auarts.",
+    ),
+]
 
 
 def _fail(exc: WilError) -> NoReturn:
@@ -62,7 +74,8 @@ def _database(data_dir: Path | None) -> Iterator[tuple[Settings, Database]]:
 
 
 def _who(info: LiaisonInfo) -> str:
-    return f"{info.name} <{info.email}> ({info.role})"
+    role = f"{info.role}: {info.institution}" if info.institution else info.role
+    return f"{info.name} <{info.email}> ({role})"
 
 
 def _sessions(count: int) -> str:
@@ -74,14 +87,16 @@ def add(
     email: EmailArg,
     name: Annotated[str, typer.Option("--name", help="Display name shown to people.")],
     role: Annotated[
-        RoleChoice, typer.Option("--role", help="liaison or admin.")
+        RoleChoice, typer.Option("--role", help="liaison, admin or institution.")
     ] = RoleChoice.liaison,
+    institution: InstitutionOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Create an account; print a one-time console password, then the API token as the last line."""
     with _database(data_dir) as (_, db):
-        created = create_liaison(db, email, name, role.value)
-    typer.echo(f"Created {created.role} {created.name} <{created.email}> (id {created.id}).")
+        created = create_liaison(db, email, name, role.value, institution=institution)
+    scope = f" for {created.institution}" if created.institution else ""
+    typer.echo(f"Created {created.role} {created.name} <{created.email}>{scope} (id {created.id}).")
     typer.echo(f"One-time console password: {created.password}")
     typer.echo(BEARER_HINT)
     typer.echo(created.token)
@@ -108,7 +123,7 @@ def list_(
         (
             a.email,
             a.name,
-            a.role,
+            f"{a.role}: {a.institution}" if a.institution else a.role,
             "yes" if a.active else "no",
             "linked" if a.telegram_linked else "-",
             (a.created_at or "")[:16].replace("T", " "),
@@ -194,16 +209,20 @@ def reset(
 @liaison_app.command("role")
 def role(
     email: EmailArg,
-    new_role: Annotated[str, typer.Argument(metavar="admin|liaison", help="The new role.")],
+    new_role: Annotated[
+        str, typer.Argument(metavar="admin|liaison|institution", help="The new role.")
+    ],
+    institution: InstitutionOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Make an account an admin or a liaison (the last active admin cannot be demoted)."""
+    """Make an account an admin, a liaison or an institution partner (the last active admin
+    cannot be demoted); its console sessions end when its role changes."""
     with _database(data_dir) as (_, db):
-        info, previous = set_role(db, email, new_role.strip().lower())
-    if previous == info.role:
-        typer.echo(f"{info.name} <{info.email}> is already {info.role}.")
+        info, previous = set_role(db, email, new_role.strip().lower(), institution)
+    if previous == info.role and not institution:
+        typer.echo(f"{_who(info)} is already {info.role}.")
     else:
-        typer.echo(f"{info.name} <{info.email}> is now {info.role} (was {previous}).")
+        typer.echo(f"{_who(info)} is now {info.role} (was {previous}).")
 
 
 def register(app: typer.Typer) -> None:

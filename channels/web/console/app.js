@@ -5,6 +5,7 @@ import { api, ApiError, setCsrf } from "/console/assets/api.js";
 import { append, clear, h } from "/console/assets/dom.js";
 import { loadDrafts, loadIntake, paintDraftsNav } from "/console/assets/intake.js";
 import { duration, fieldLabel, getLang, intakeStatus, label, reasonLabel, setFieldLabels, setLang, setZone, summaryText, t, when } from "/console/assets/i18n.js";
+import { loadDesk, loadOffers, loadOutcomes, pt } from "/console/assets/partners.js";
 
 const main = document.getElementById("main");
 const state = { me: null, view: null, ticketId: null, filter: "open", events: null, queueTimer: null, nav: 0, live: false };
@@ -21,6 +22,10 @@ function paintShell() {
   document.getElementById("nav-queue").textContent = t("queue");
   document.getElementById("nav-intakes").textContent = t("intakes");
   document.getElementById("nav-gaps").textContent = t("gaps");
+  document.getElementById("nav-offers").textContent = pt("offers");
+  document.getElementById("nav-outcomes").textContent = pt("outcomes");
+  document.getElementById("nav-desk").textContent = pt("offers");
+  paintPartnerNav();
   document.getElementById("lang").textContent = t("toggle");
   document.getElementById("lang").lang = getLang() === "fr" ? "en" : "fr"; // names the other language
   document.getElementById("logout").textContent = t("signOut");
@@ -33,11 +38,24 @@ function paintShell() {
 
 // The page you are on is marked in the navigation (for sight and for screen readers).
 function markNav() {
-  const current = { queue: "nav-queue", ticket: "nav-queue", intakes: "nav-intakes", gaps: "nav-gaps" }[state.view];
-  for (const id of ["nav-queue", "nav-intakes", "nav-gaps"]) {
+  const current = {
+    queue: "nav-queue", ticket: "nav-queue", intakes: "nav-intakes", gaps: "nav-gaps",
+    offers: "nav-offers", outcomes: "nav-outcomes", desk: "nav-desk",
+  }[state.view];
+  for (const id of ["nav-queue", "nav-intakes", "nav-gaps", "nav-offers", "nav-outcomes", "nav-desk"]) {
     const link = document.getElementById(id);
     if (id === current) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
+  }
+}
+
+// An institution partner's account sees its own desk only (the API refuses it the rest).
+const isPartner = () => state.me?.role === "institution";
+
+function paintPartnerNav() {
+  const partner = isPartner();
+  for (const link of document.querySelectorAll("#nav a")) {
+    link.hidden = partner ? link.id !== "nav-desk" : link.id === "nav-desk";
   }
 }
 
@@ -106,8 +124,12 @@ async function signedIn(session) {
     /* labels fall back to what each view carries */
   }
   paintShell();
-  connectEvents();
-  if (!location.hash || location.hash === "#/") location.hash = "#/queue";
+  if (!isPartner()) connectEvents();
+  const home = isPartner() ? "#/desk" : "#/queue";
+  if (!location.hash || location.hash === "#/" || location.hash === home) {
+    if (location.hash === home) route();
+    else location.hash = home;
+  }
   else route();
 }
 
@@ -429,6 +451,11 @@ function intakeView(view, load) {
 
 function route() {
   if (!state.me) return renderLogin();
+  if (isPartner()) {
+    const desk = intakeView("desk", (node, ctx) => loadDesk(node, ctx, state.me));
+    markNav();
+    return desk;
+  }
   const hash = location.hash || "#/queue";
   const ticket = hash.match(/^#\/handoffs\/([\w-]+)$/);
   let loading;
@@ -438,6 +465,8 @@ function route() {
   else if (hash === "#/drafts") loading = intakeView("drafts", loadDrafts);
   else if (hash === "#/intakes") loading = loadIntakes();
   else if (hash === "#/gaps") loading = loadGaps();
+  else if (hash === "#/offers") loading = intakeView("offers", loadOffers);
+  else if (hash === "#/outcomes") loading = intakeView("outcomes", loadOutcomes);
   else loading = loadQueue();
   markNav(); // each view names itself before its first await
   paintDraftsNav(state.view);

@@ -23,9 +23,9 @@ from sqlalchemy import delete, select
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from assistant.display import zone_periods
+from assistant.display import institution_label, zone_periods
 from assistant.errors import AuthError, ForbiddenError, NotFoundError
-from assistant.liaisons import active_liaison_by_token
+from assistant.liaisons import PARTNER_ROLE, active_liaison_by_token, institution_of
 from assistant.ratelimit import RateLimiter
 from assistant.security import (
     hash_password,
@@ -39,7 +39,7 @@ from assistant.store.models import ConsoleSession, Liaison, as_utc
 from assistant.text_input import clean_input_text
 from channels.web.deps import RuntimeDep
 from channels.web.ratelimit import address_key, client_ip, rate_limiter
-from channels.web.routes import console_views, exports
+from channels.web.routes import console_views, exports, partners
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ router = APIRouter(tags=["console"])
 # The console's own API (exports, institution partners, outcomes) travels with its router.
 router.include_router(exports.router)
 router.include_router(console_views.router)
+router.include_router(partners.router)
 
 CONSOLE_DIR = Path(__file__).resolve().parent.parent / "console"
 COOKIE = "wil_console"
@@ -128,8 +129,13 @@ def _dummy_hash() -> str:
     return hash_password(new_token())
 
 
-def _liaison_public(liaison: Liaison) -> dict[str, Any]:
-    return {"id": liaison.id, "name": liaison.name, "email": liaison.email, "role": liaison.role}
+def _liaison_public(liaison: Liaison, db: Database) -> dict[str, Any]:
+    public = {"id": liaison.id, "name": liaison.name, "email": liaison.email, "role": liaison.role}
+    if liaison.role == PARTNER_ROLE:
+        institution = institution_of(db, liaison.id)
+        public["institution"] = institution
+        public["institution_name"] = institution_label(institution)
+    return public
 
 
 def _zone(settings: Any) -> dict[str, Any]:
@@ -208,7 +214,7 @@ def console_login(body: LoginBody, request: Request, runtime: RuntimeDep) -> Res
         )
     response = JSONResponse(
         {
-            "liaison": _liaison_public(liaison),
+            "liaison": _liaison_public(liaison, runtime.db),
             "csrf_token": csrf,
             "zone": _zone(runtime.settings),
         }
@@ -236,7 +242,7 @@ def console_session(
         raise AuthError("not signed in")
     session, liaison = found
     return {
-        "liaison": _liaison_public(liaison),
+        "liaison": _liaison_public(liaison, runtime.db),
         "csrf_token": session.csrf_token,
         "zone": _zone(runtime.settings),
     }
@@ -291,7 +297,9 @@ class ConsoleSessionMiddleware:
                 response = JSONResponse({"detail": "CSRF token missing or wrong"}, status_code=403)
                 await response(scope, receive, send)
                 return
-        scope.setdefault("state", {})["console_liaison"] = liaison
+        # A partner's session opens only the partner desk: the liaison API never sees it.
+        key = "console_partner" if liaison.role == PARTNER_ROLE else "console_liaison"
+        scope.setdefault("state", {})[key] = liaison
         await self.app(scope, receive, send)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from assistant import replies
 from assistant.answering import Answer, Citation, citation_for, find_passage
 from assistant.config import Settings
+from assistant.conversation.state import ConversationState
 from assistant.errors import ConflictError
 from assistant.events import LIAISON_TOPIC, EventBus, conversation_topic
 from assistant.intake_store import (
@@ -99,8 +100,7 @@ def confirmation_card(intake: dict[str, Any] | None) -> str:
 
 def paused_intake(state: dict[str, Any]) -> bool:
     """Say whether the conversation holds a form left open (by a handoff, or a closed window)."""
-    draft = state.get("intake")
-    return isinstance(draft, dict) and draft.get("status") in ("collecting", "confirming")
+    return ConversationState.load("qa", state).name == "form_paused"
 
 
 def intake_available() -> bool:

@@ -38,7 +38,9 @@ def test_french_question_gets_a_french_answer_citing_the_french_page(
     reply = body["reply"]
     assert reply["locale"] == "fr"
     assert "micro-stage" in reply["text"].lower()
-    assert "D'après" in reply["text"]
+    # The answer comes first and the source is the citation, not a "D'après « ... »" preamble.
+    assert not reply["text"].startswith("D'après")
+    assert "[1]" in reply["text"].split("\n")[0]
     assert any("Projets courts" in c["title"] for c in reply["citations"])
 
 

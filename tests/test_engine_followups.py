@@ -72,7 +72,15 @@ def test_the_model_sees_earlier_turns_masked_but_facts_only_from_passages(
         cid, token = start(client)
         fake_llm.push(Reply(text="SWPP covers 50% up to $5,000 [1]."))
         say(client, cid, token, f"I'm at jo@prairie.ca. {SWPP}")
-        fake_llm.push(Reply(text="Mitacs Accelerate: the partner pays $7,500 per unit [1]."))
+        # Cite the passage that says it: an answer its passage does not support is not shown.
+        fake_llm.push(
+            Reply(
+                text=lambda p: (
+                    "Mitacs Accelerate: the partner contributes $7,500 for each unit "
+                    f"[{next(n for n, t in p.items() if 'What is Mitacs Accelerate' in t)}]."
+                )
+            )
+        )
         body = say(client, cid, token, "what about Mitacs?")
         sent = fake_llm.requests[-1]["messages"]
     assert body["reply"]["text"].startswith("Mitacs Accelerate")

@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.answering.citations import citation_for
+from assistant.answering.provenance import strip_provenance
+from assistant.answering.sentences import split_sentences as _split
 from assistant.answering.terms import (
     ASPECT,
     Term,
@@ -31,7 +33,6 @@ logger = logging.getLogger(__name__)
 MAX_CHARS = 520
 MAX_SENTENCES = 3
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ÖØ-Þ0-9«\"(])")
 # Sentences that lean on the one before them ("This...", "For example...").
 _DEPENDENT = re.compile(
     r"^(this|these|that|those|it|they|such|however|but|also|for example|for instance|then|so|"
@@ -81,13 +82,16 @@ _CONTINUES = re.compile(
     r"^(ceux-ci|celles-ci|celui-ci|celle-ci|they|these|ils|elles)\b", re.IGNORECASE
 )
 
-_LEAD = {"en": "From “{section}” ({title}):", "fr": "D'après « {section} » ({title}) :"}
+
+def split_sentences(text: str, lang: str = "en") -> list[str]:
+    """Split a passage into sentences ("St. Mary's", "M. Tremblay", "p. ex." stay whole)."""
+    return _split(text, lang)
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split a passage into sentences."""
-    flat = re.sub(r"\s+", " ", text).strip()
-    return [s.strip() for s in _SENTENCE_END.split(flat) if s.strip()]
+def answer_sentences(text: str, lang: str = "en") -> list[str]:
+    """Split a passage into the sentences an answer may quote: notes about sources left out."""
+    kept = (strip_provenance(s, lang) for s in split_sentences(text, lang))
+    return [s for s in kept if s]
 
 
 def _tokens(text: str, lang: str) -> set[str]:
@@ -141,9 +145,17 @@ def select_sentences(
     count too). Words the section's `heading` already matches weigh less: the heading has set the
     subject, and the words it leaves out ("higher", "shorter", "Mitacs") are what the reader wants.
     """
-    sentences = split_sentences(text)
+    sentences, chosen, _scores = rank_sentences(question, text, lang, weight, heading)
+    return [sentences[i] for i in sorted(chosen)]
+
+
+def rank_sentences(
+    question: str, text: str, lang: str, weight: Weight = _uniform, heading: str = ""
+) -> tuple[list[str], set[int], dict[int, float]]:
+    """Return the passage's sentences, the ones chosen to answer `question`, and every score."""
+    sentences = answer_sentences(text, lang)
     if len(sentences) <= 1:
-        return sentences
+        return sentences, set(range(len(sentences))), {i: 1.0 for i in range(len(sentences))}
     # "is 17" is about the under-18 rate; "how often" is answered by "weekly".
     wide = expand_intent(question, lang, funding=False)
     terms = question_terms(wide, lang, subject_only=True) or question_terms(wide, lang)
@@ -202,7 +214,7 @@ def select_sentences(
         ):
             chosen.add(nxt)
             length += len(sentences[nxt]) + 1
-    return [sentences[i] for i in sorted(chosen)]
+    return sentences, chosen, {i: score for score, i in scored}
 
 
 def _fill_from_lead(
@@ -352,6 +364,35 @@ def focused(weight: Weight, focus: str | None, lang: str) -> Weight:
     return lambda token: weight(token) * (FOCUS_BOOST if token in words else 1.0)
 
 
+# After the answering sentence, at most this many short points from the same section.
+MAX_POINTS = 3
+
+
+def lead_and_points(
+    sentences: list[str], chosen: set[int], scores: dict[int, float]
+) -> tuple[str, list[str]]:
+    """Return the sentence that answers best (the lead) and the other chosen ones, in order.
+
+    A lead that leans on the sentence before it ("It pays...") takes that sentence along.
+    """
+    if not chosen:
+        return "", []
+    top = max(chosen, key=lambda i: (scores.get(i, 0.0), -i))
+    lead_ids = [top]
+    if top > 0 and top - 1 in chosen and _DEPENDENT.match(sentences[top]):
+        lead_ids = [top - 1, top]
+    points = [sentences[i] for i in sorted(chosen) if i not in lead_ids]
+    return " ".join(sentences[i] for i in lead_ids), points[:MAX_POINTS]
+
+
+def _cited(sentence: str, marker: str = "[1]") -> str:
+    """Put the citation marker before the sentence's final punctuation: "... placement [1]."."""
+    stripped = sentence.rstrip()
+    if stripped[-1:] in ".!?":
+        return f"{stripped[:-1].rstrip()} {marker}{stripped[-1]}"
+    return f"{stripped} {marker}"
+
+
 def compose_extractive(
     question: str,
     passages: Sequence[PassageLike],
@@ -360,23 +401,25 @@ def compose_extractive(
     *,
     focus: str | None = None,
 ) -> Answer:
-    """Answer from the best passage: its key sentences, the section named, and one citation.
+    """Answer from the best passage: the sentence that answers first, a few points, one citation.
 
-    `focus` holds the words that matter most (a follow-up's own, when `question` also repeats the
-    question before it).
+    The reply reads "<lead sentence> [1]." then up to three "- point" lines; the section and its
+    page are the citation, not part of the text. `focus` holds the words that matter most (a
+    follow-up's own, when `question` also repeats the question before it).
     """
     if not passages:
         raise ValueError("compose_extractive needs at least one passage")
     lang = "fr" if locale == "fr" else "en"
     weight = focused(weight, focus, lang)
     best = pick_passage(question, passages, lang, weight)
-    sentences = select_sentences(question, best.text, best.lang or lang, weight, best.section)
-    body = " ".join(sentences) or best.text.strip()
-    lead = _LEAD[lang].format(section=best.section or best.title, title=best.title)
-    text = f"{lead} {body} [1]"
-    snippet = sentences[0] if sentences else best.snippet
+    plang = best.lang or lang
+    sentences, chosen, scores = rank_sentences(question, best.text, plang, weight, best.section)
+    lead, points = lead_and_points(sentences, chosen, scores)
+    if not lead:
+        lead = (answer_sentences(best.text, plang) or [best.text.strip()])[0]
+    text = _cited(lead) + "".join(f"\n- {point}" for point in points)
     return Answer(
-        text=text, citations=[citation_for(best, snippet)], status="answered", composer="extractive"
+        text=text, citations=[citation_for(best, lead)], status="answered", composer="extractive"
     )
 
 

@@ -1,0 +1,58 @@
+"""Keep notes about sources out of answer text: the citation names the page and links to it.
+
+"These rates come from ESDC's 2019 backgrounder and from Magnet..." is dropped; "According to
+Riipen's help pages, the employer pays nothing" keeps its fact ("The employer pays nothing");
+"These rules come from calendar copies dated 2015 to 2024, so confirm current requirements with
+your faculty" keeps its next step. The phrases are data (`data/provenance.yaml`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+# An opening clause longer than this is not an attribution ("According to the rules of ... ,").
+MAX_LEADING = 90
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    path = resources.files("assistant.answering").joinpath("data/provenance.yaml")
+    return dict(yaml.safe_load(path.read_text("utf-8")) or {})
+
+
+def _lang(lang: str) -> str:
+    return "fr" if lang == "fr" else "en"
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def strip_provenance(sentence: str, lang: str) -> str:
+    """Return the sentence without its notes about sources ("" when it is nothing but one)."""
+    data = _data()
+    lang = _lang(lang)
+    text = sentence.strip()
+    lowered = text.lower()
+    opening = re.split(r"[,;:]", lowered, maxsplit=1)[0]
+    if any(verb in opening for verb in data["source_verbs"][lang]):
+        for connector in data["next_step"][lang]:
+            at = lowered.find(connector)
+            if at >= 0:
+                return _capitalise(text[at + len(connector) :].strip())
+        return ""
+    attribution = data["attribution"][lang]
+    for cue in attribution["bracketed"]:
+        text = re.sub(rf"\s*\((?:{re.escape(cue)})[^)]*\)", "", text, flags=re.IGNORECASE)
+    for cue in attribution["leading"]:
+        match = re.match(rf"(?:{re.escape(cue)})\b[^,:]{{0,{MAX_LEADING}}}[,:]\s*", text, re.I)
+        if match and match.end() < len(text):
+            text = _capitalise(text[match.end() :])
+    for cue in attribution["trailing"]:
+        text = re.sub(rf",\s*(?:{re.escape(cue)})\b[^,;.!?]*(?=[.!?]?$)", "", text, flags=re.I)
+    return text.strip()

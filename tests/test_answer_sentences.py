@@ -1,0 +1,155 @@
+"""Offline answers as a person reads them: the answer first, short points, sources as citations.
+
+Also the sentence splitter both composers rely on (abbreviations in English and French) and the
+removal of notes about sources from answer text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from assistant.answering.provenance import strip_provenance
+from assistant.answering.sentences import SentenceBuffer, split_sentences
+from tests.test_engine_api import say, start
+
+if TYPE_CHECKING:
+    from tests.engine_fixtures import AppFactory
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        (
+            "Students at St. Mary's University are covered. Ask Dr. Lee, e.g. by email. Apply.",
+            "en",
+            [
+                "Students at St. Mary's University are covered.",
+                "Ask Dr. Lee, e.g. by email.",
+                "Apply.",
+            ],
+        ),
+        (
+            "Écrivez à M. Tremblay, p. ex. par courriel. Ensuite, postulez.",
+            "fr",
+            ["Écrivez à M. Tremblay, p. ex. par courriel.", "Ensuite, postulez."],
+        ),
+        (
+            "No. Students must be enrolled [1]. It pays $5,000. [2] Apply now.",
+            "en",
+            ["No.", "Students must be enrolled [1].", "It pays $5,000. [2]", "Apply now."],
+        ),
+        (
+            "The GPA must be 2.5 or more. Ask J. Smith.",
+            "en",
+            ["The GPA must be 2.5 or more.", "Ask J. Smith."],
+        ),
+    ],
+)
+def test_sentences_do_not_break_on_abbreviations(text: str, lang: str, expected: list[str]) -> None:
+    assert split_sentences(text, lang) == expected
+
+
+def test_a_streamed_sentence_is_handed_out_only_once_complete() -> None:
+    buffer = SentenceBuffer("en")
+    out: list[str] = []
+    for word in [
+        "SWPP",
+        "covers",
+        "half",
+        "[1].",
+        "It",
+        "pays",
+        "$5,000",
+        "to",
+        "St.",
+        "Mary's.",
+        "[2]",
+        "[NAME_1]",
+        "is",
+        "done",
+    ]:
+        out += buffer.feed(word + " ")
+    assert out == ["SWPP covers half [1].", "It pays $5,000 to St. Mary's. [2]"]
+    assert buffer.flush() == ["[NAME_1] is done"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "kept"),
+    [
+        (
+            "These rates come from ESDC's 2019 backgrounder and from Magnet, and delivery partner "
+            "EMC confirmed them for May 2024 to March 2025.",
+            "en",
+            "",
+        ),
+        (
+            "These rules come from calendar copies dated 2015 to 2024, so confirm current "
+            "requirements with your faculty's co-op office.",
+            "en",
+            "Confirm current requirements with your faculty's co-op office.",
+        ),
+        (
+            "According to Riipen's help pages, the employer pays nothing and the student earns "
+            "$1,400 for each project.",
+            "en",
+            "The employer pays nothing and the student earns $1,400 for each project.",
+        ),
+        (
+            "The pilot produced more than 66 placements, according to the Future Skills Centre.",
+            "en",
+            "The pilot produced more than 66 placements.",
+        ),
+        (
+            "Ces règles proviennent de versions de l'annuaire datées de 2015 à 2024 : confirmez "
+            "les exigences actuelles auprès du bureau coop de votre faculté.",
+            "fr",
+            "Confirmez les exigences actuelles auprès du bureau coop de votre faculté.",
+        ),
+        (
+            "Les stages non rémunérés ne sont pas permis (selon une source non officielle).",
+            "fr",
+            "Les stages non rémunérés ne sont pas permis.",
+        ),
+        # "selon" also means "depending on": a sentence's end keeps it.
+        (
+            "Les stages durent 4 ou 8 mois, selon le programme.",
+            "fr",
+            "Les stages durent 4 ou 8 mois, selon le programme.",
+        ),
+    ],
+)
+def test_notes_about_sources_leave_the_answer_text(sentence: str, lang: str, kept: str) -> None:
+    assert strip_provenance(sentence, lang) == kept
+
+
+def lead(text: str) -> str:
+    """The reply's first line: the answer, before any list."""
+    return text.split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "locale", "expected_in_lead"),
+    [
+        ("How much does the SWPP wage subsidy pay?", "en", "$5,000"),
+        ("What does a student earn on a Riipen Level UP project?", "en", "$1,400"),
+        ("Combien de jours dure un micro-stage?", "fr", "2 à 10 jours"),
+    ],
+)
+def test_the_first_sentence_answers_and_the_source_is_a_citation(
+    make_client: AppFactory, question: str, locale: str, expected_in_lead: str
+) -> None:
+    with make_client() as (client, _):
+        cid, token = start(client, locale=locale)
+        reply = say(client, cid, token, question)["reply"]
+    first = lead(reply["text"])
+    assert expected_in_lead in first and first.endswith(("[1].", "[1]"))
+    assert len(split_sentences(first, locale)) <= 2  # one sentence, or one and the one it leans on
+    points = reply["text"].split("\n")[1:]
+    assert len(points) <= 3 and all(p.startswith("- ") for p in points)
+    # The page and section are the citation, not a preamble; no notes about sources in the text.
+    assert not first.startswith(("From “", "D'après"))
+    for chatter in ("come from", "backgrounder", "confirmed them", "According to", "proviennent"):
+        assert chatter not in reply["text"]
+    assert reply["citations"] and reply["citations"][0]["url"]

@@ -257,3 +257,18 @@ def test_outcomes_csv_reproduces_counts_computed_from_the_database(
         headers=auth(liaison.token),
     )
     assert bad.status_code == 422
+
+
+def test_a_partner_cannot_act_in_the_telegram_staff_group(
+    runtime: Runtime, partner: NewLiaison
+) -> None:
+    from channels.telegram.tickets import link_liaison, liaison_for
+
+    assert link_liaison(runtime.db, partner.token, 4242) is None
+    with runtime.db.session() as s:  # even linked by some other way, it is not a staff member
+        from assistant.store.models import Liaison
+
+        row = s.get(Liaison, partner.id)
+        assert row is not None
+        row.telegram_user_id = 4242
+    assert liaison_for(runtime.db, 4242) is None

@@ -14,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from assistant.display import intake_reference
 from assistant.intake import EMPLOYER_FIELDS, STUDENT_FIELDS
 from assistant.intake.messages import format_value, institution_name
+from assistant.liaisons import PARTNER_ROLE
 from assistant.queue_view import who_line
 from assistant.security import hash_token
 from assistant.store.models import Handoff, Liaison
@@ -68,7 +69,9 @@ def liaison_for(db: Any, telegram_user_id: int) -> LinkedLiaison | None:
     with db.session() as s:
         row = s.scalars(
             select(Liaison).where(
-                Liaison.telegram_user_id == telegram_user_id, Liaison.active.is_(True)
+                Liaison.telegram_user_id == telegram_user_id,
+                Liaison.active.is_(True),
+                Liaison.role != PARTNER_ROLE,  # the staff group is the secretariat's
             )
         ).first()
         return LinkedLiaison(row.id, row.name) if row else None
@@ -78,7 +81,7 @@ def link_liaison(db: Any, api_token: str, telegram_user_id: int) -> LinkedLiaiso
     """Link the liaison owning `api_token` to a Telegram user; return it, or None for a bad token."""
     with db.session() as s:
         row = s.scalars(select(Liaison).where(Liaison.token_hash == hash_token(api_token))).first()
-        if row is None or not row.active:
+        if row is None or not row.active or row.role == PARTNER_ROLE:
             return None
         for other in s.scalars(select(Liaison).where(Liaison.telegram_user_id == telegram_user_id)):
             other.telegram_user_id = None

@@ -262,7 +262,7 @@ def test_outcomes_csv_reproduces_counts_computed_from_the_database(
 def test_a_partner_cannot_act_in_the_telegram_staff_group(
     runtime: Runtime, partner: NewLiaison
 ) -> None:
-    from channels.telegram.tickets import link_liaison, liaison_for
+    from channels.telegram.tickets import liaison_for, link_liaison
 
     assert link_liaison(runtime.db, partner.token, 4242) is None
     with runtime.db.session() as s:  # even linked by some other way, it is not a staff member

@@ -1,0 +1,66 @@
+"""The claim-support check on its own eval: sentences citing a real section, supported or not.
+
+Every sentence of the eval (tests/fixtures/claims.yaml, English and French) must be judged right:
+an invented amount, date, duration or name is refused, an honest paraphrase goes through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from assistant.answering.llm_answer import instructions_text
+from assistant.answering.support import ClaimChecker
+from assistant.knowledge_lint import load_page
+from tests.conftest import REPO_ROOT
+
+CASES: list[dict[str, Any]] = yaml.safe_load(
+    (Path(__file__).parent / "fixtures" / "claims.yaml").read_text(encoding="utf-8")
+)
+
+
+@dataclass
+class Section:
+    """A knowledge section, shaped like a retrieved passage."""
+
+    key: str
+    title: str
+    section: str
+    text: str
+    lang: str
+    url: str | None = None
+    source: str = ""
+    snippet: str = ""
+
+
+def section(ref: str) -> Section:
+    path, anchor = ref.split("#")
+    page = load_page(REPO_ROOT / "knowledge" / path, REPO_ROOT / "knowledge")
+    heading, text = page.sections[anchor]
+    return Section(key=ref, title=page.title, section=heading, text=text, lang=path[:2])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['passage']}:{c['sentence'][:30]}" for c in CASES])
+def test_each_sentence_is_judged_as_a_reader_would(case: dict[str, Any]) -> None:
+    passage = section(case["passage"])
+    checker = ClaimChecker([passage], passage.lang, instructions_text(passage.lang))
+    verdict = checker.check(case["sentence"])
+    assert verdict.supported is case["supported"], verdict.reason
+
+
+def test_the_eval_has_both_kinds_in_both_languages() -> None:
+    kinds = {(c["passage"][:2], c["supported"]) for c in CASES}
+    assert kinds == {("en", True), ("en", False), ("fr", True), ("fr", False)}
+    assert len(CASES) >= 20
+
+
+def test_a_sentence_citing_nothing_must_be_supported_by_some_passage() -> None:
+    rates = section("en/playbook/funding.md#swpp-rates")
+    checker = ClaimChecker([rates], "en")
+    assert checker.check("SWPP normally covers 50% of a student's wages.").supported
+    assert not checker.check("Apply today and get paid tomorrow.").supported
+    assert checker.check("It also funds moon trips [9].").reason == "words"

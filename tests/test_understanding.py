@@ -247,3 +247,25 @@ def test_an_unsure_router_answers_then_asks_instead_of_starting_a_form(
     assert body["reply"]["citations"], "the question is still answered"
     assert body["reply"]["suggestions"][0] == chip
     assert asks in body["reply"]["text"].split("\n\n")[-1]
+
+
+def test_the_institution_registry_is_the_one_the_knowledge_pages_use() -> None:
+    import re
+
+    import yaml
+
+    from assistant.intake.gazetteers import fold
+    from assistant.understanding.vocab import institution_ids, institutions
+    from tests.conftest import REPO_ROOT
+
+    pages = {}
+    for path in sorted((REPO_ROOT / "knowledge").glob("*/institutions/*.md")):
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        pages.setdefault(front["institution"], []).extend(front.get("names") or [])
+    assert set(pages) == set(institution_ids())
+    for institution in institutions():
+        for name in pages[institution.id]:
+            folded = fold(name)
+            assert any(re.fullmatch(alias, folded) for alias in institution.aliases), (
+                f"{name!r} (a name on {institution.id}'s page) is not an alias in the registry"
+            )

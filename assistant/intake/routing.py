@@ -6,36 +6,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from assistant.intake.gazetteers import INSTITUTIONS
+from assistant.understanding.vocab import routes
 
 ALL_INSTITUTIONS: tuple[str, ...] = tuple(INSTITUTIONS)
 
-# Which institutions train students in each program area, best fit first.
-PROGRAM_ROUTES: dict[str, tuple[str, ...]] = {
-    "engineering": ("ucalgary", "sait"),
-    "computer_science": ("ucalgary", "mru", "sait", "bow_valley"),
-    "business": ("mru", "ucalgary", "bow_valley"),
-    "nursing": ("mru", "ucalgary", "bow_valley"),
-    "health": ("mru", "ucalgary", "bow_valley"),
-    "arts_design": ("auarts",),
-    "education": ("st_marys", "ambrose", "ucalgary"),
-    "science": ("ucalgary", "mru"),
-    "social_work": ("mru", "bow_valley", "ucalgary"),
-    "communications": ("mru", "sait", "auarts"),
-    "trades": ("sait", "bow_valley"),
-    "hospitality": ("sait", "bow_valley"),
-    "liberal_arts": ("st_marys", "ambrose", "mru", "ucalgary"),
-    "theology": ("ambrose",),
-}
-
-# Used when no program is given: who offers that kind of WIL most often.
-WIL_ROUTES: dict[str, tuple[str, ...]] = {
-    "co_op": ("ucalgary", "mru", "sait"),
-    "apprenticeship": ("sait",),
-    "applied_research": ("ucalgary", "mru", "sait"),
-    "service_learning": ("ambrose", "mru", "st_marys"),
-    "mandatory_practice": ("mru", "ucalgary", "bow_valley"),
-    "entrepreneurship": ("mru", "ucalgary", "sait"),
-}
+# Which institutions train students in each program area, best fit first, and (when no program
+# is given) who offers each kind of WIL most often: both are data (vocab/programs, vocab/wil_types).
+PROGRAM_ROUTES: dict[str, tuple[str, ...]] = routes("programs")
+WIL_ROUTES: dict[str, tuple[str, ...]] = routes("wil_types")
 
 
 def route_intake(kind: str, fields: Mapping[str, Any]) -> list[str]:

@@ -1,268 +1,29 @@
-"""Study vocabularies: institutions, program areas, residency and enrolment phrases."""
+"""Study vocabularies: institutions, program areas, residency and enrolment phrases.
+
+The tables are data (`assistant/understanding/data/vocab/`); this module only names them for the
+intake code. Matching runs on folded text (see `gazetteers.fold`).
+"""
 
 from __future__ import annotations
 
-# Each table maps a canonical value to regex fragments written lower-case and without accents,
-# because matching runs on folded text (see `gazetteers.fold`).
-Table = dict[str, tuple[str, ...]]
+from assistant.understanding.vocab import Table, names, table
 
-INSTITUTIONS: Table = {
-    "ucalgary": (
-        r"university of calgary",
-        r"universite de calgary",
-        r"u ?of ?c",
-        r"u ?calgary",
-        r"u of calgary",
-        r"uofc",
-        r"ucalgary",
-        r"u de c",
-    ),
-    "mru": (
-        r"mount royal(?: university| college)?",
-        r"(?:universite )?mont[- ]royal",
-        r"universite mount royal",
-        r"mt\.? ?royal",
-        r"mru",
-    ),
-    "sait": (r"sait(?: polytechnic)?", r"southern alberta institute of technology"),
-    "bow_valley": (r"bow valley(?: college)?", r"college bow valley", r"bvc"),
-    "ambrose": (r"ambrose(?: university)?", r"universite ambrose"),
-    "st_marys": (
-        r"st\.? ?mary'?s(?: university)?",
-        r"saint[- ]mary'?s(?: university)?",
-        r"stmu",
-        r"universite st\.? ?mary'?s",
-    ),
-    "auarts": (
-        r"au ?arts",
-        r"alberta university of the arts",
-        r"universite des arts de l'alberta",
-        r"acad",
-        r"alberta college of art(?: and| &) design",
-        r"alberta college of art",
-    ),
-}
-
-INSTITUTION_NAMES: dict[str, str] = {
-    "ucalgary": "University of Calgary",
-    "mru": "Mount Royal University",
-    "sait": "SAIT",
-    "bow_valley": "Bow Valley College",
-    "ambrose": "Ambrose University",
-    "st_marys": "St. Mary's University",
-    "auarts": "Alberta University of the Arts",
-    "other": "Other",
-}
-
-PROGRAM_AREAS: Table = {
-    "engineering": (
-        r"(?:mechanical|electrical|civil|software|chemical|geomatics|petroleum|biomedical) engineering",
-        r"engineering",
-        r"engineers?",
-        r"genie(?: (?:mecanique|civil|electrique|logiciel|chimique|informatique|industriel))?",
-        r"ingenieurs?",
-        r"ingenierie",
-    ),
-    "computer_science": (
-        r"computer science",
-        r"comp ?sci",
-        r"informatique",
-        r"software development",
-        r"data science",
-        r"information technology",
-        r"developpement logiciel",
-        r"developers?",
-        r"programmers?",
-        r"programmation",
-        r"cybersecurity",
-        r"cybersecurite",
-    ),
-    "business": (
-        r"business(?: admin(?:istration)?)?",
-        r"bba",
-        r"commerce",
-        r"accounting",
-        r"finance",
-        r"marketing",
-        r"management",
-        r"administration(?: des affaires)?",
-        r"gestion",
-        r"comptabilite",
-        r"supply chain",
-        r"human resources",
-        r"ressources humaines",
-    ),
-    "nursing": (
-        r"nursing",
-        r"nurses?",
-        r"sciences infirmieres",
-        r"soins infirmiers",
-        r"infirmier(?:e|es|s)?",
-    ),
-    "health": (
-        r"health sciences?",
-        r"health",
-        r"kinesiology",
-        r"kinesiologie",
-        r"paramedic",
-        r"pharmacy",
-        r"sante",
-        r"sciences de la sante",
-        r"physiotherapy",
-    ),
-    "arts_design": (
-        r"arts? and design",
-        r"design",
-        r"fine arts?",
-        r"beaux-arts",
-        r"illustration",
-        r"graphic design",
-        r"design graphique",
-        r"arts visuels",
-        r"visual arts?",
-        r"photography",
-    ),
-    "education": (
-        r"education",
-        r"b\.? ?ed",
-        r"teaching",
-        r"enseignement",
-        r"pedagogie",
-        r"teachers?",
-    ),
-    "science": (
-        r"science",
-        r"sciences",
-        r"biology",
-        r"chemistry",
-        r"physics",
-        r"geology",
-        r"biologie",
-        r"chimie",
-        r"physique",
-        r"environmental science",
-    ),
-    "social_work": (
-        r"social work",
-        r"travail social",
-        r"community studies",
-        r"child and youth care",
-        r"social services?",
-        r"psychology",
-        r"psych",
-        r"psychologie",
-        r"behavioural science",
-    ),
-    "communications": (
-        r"communications?",
-        r"journalism",
-        r"journalisme",
-        r"public relations",
-        r"relations publiques",
-        r"media studies",
-    ),
-    "trades": (
-        r"trades?",
-        r"mecanicien(?:ne)?s?",
-        r"(?:auto(?:motive)? |heavy duty )?mechanics?",
-        r"electricien(?:ne)?s?",
-        r"plumbers?",
-        r"plombiers?",
-        r"carpenters?",
-        r"charpentiers?",
-        r"menuisiers?",
-        r"welders?",
-        r"soudeurs?",
-        r"hvac",
-        r"millwrights?",
-        r"metiers?",
-        r"welding",
-        r"electricians?",
-        r"plumbing",
-        r"carpentry",
-        r"soudage",
-        r"electricite",
-        r"heavy equipment",
-    ),
-    "hospitality": (
-        r"culinary",
-        r"hospitality management",
-        r"hotellerie",
-        r"cuisine",
-        r"tourism management",
-    ),
-    "liberal_arts": (
-        r"liberal arts",
-        r"humanities",
-        r"history",
-        r"english",
-        r"philosophy",
-        r"lettres",
-    ),
-    "theology": (r"theology", r"ministry", r"theologie"),
-}
-
-PROGRAM_NAMES: dict[str, str] = {
-    "engineering": "Engineering",
-    "computer_science": "Computer Science",
-    "business": "Business",
-    "nursing": "Nursing",
-    "health": "Health",
-    "arts_design": "Art and Design",
-    "education": "Education",
-    "science": "Science",
-    "social_work": "Social Work",
-    "communications": "Communications",
-    "trades": "Trades",
-    "hospitality": "Hospitality",
-    "liberal_arts": "Liberal Arts",
-    "theology": "Theology",
-}
-
-RESIDENCY: Table = {
-    "international_student": (
-        r"international students?",
-        r"int'?l students?",
-        r"study permit",
-        r"etudiante?s? (?:international|etranger)e?s?",
-        r"permis d'etudes?",
-        r"foreign students?",
-    ),
-    "permanent_resident": (
-        r"permanent residen(?:t|ce|cy)",
-        r"pr",
-        r"residente? permanente?",
-        r"residence permanente",
-        r"landed immigrant",
-        r"rp",
-    ),
-    "protected_person": (
-        r"protected person",
-        r"refugee",
-        r"refugiee?",
-        r"personne protegee",
-        r"convention refugee",
-        r"asylum",
-    ),
-    "citizen": (
-        r"(?:canadian )?citizen(?:ship)?",
-        r"citoyen(?:ne)?(?: canadien(?:ne)?)?",
-        r"born (?:here|in canada)",
-        r"ne(?:e)? (?:ici|icitte|icit|au canada)",
-        r"born and raised (?:here|in canada)",
-    ),
-    "other": (r"work permit", r"permis de travail"),
-}
-
+INSTITUTIONS: Table = table("institutions")
+INSTITUTION_NAMES: dict[str, str] = names("institutions")
+PROGRAM_AREAS: Table = table("programs")
+PROGRAM_NAMES: dict[str, str] = names("programs")
+RESIDENCY: Table = table("residency")
 # Looser phrases accepted only as an answer to the residency question.
-RESIDENCY_LOOSE: Table = {
-    "international_student": (r"internationale?", r"etrangere?", r"visa", r"foreign"),
-    "citizen": (r"canadian", r"canadien(?:ne)?", r"yes,? (?:a )?citizen"),
-    "permanent_resident": (r"pr", r"rp"),
-    "other": (r"other", r"autre", r"none of (?:these|those|the above)", r"aucun(?:e)?"),
-}
+RESIDENCY_LOOSE: Table = table("residency", "loose")
+ENROLLMENT: Table = table("enrollment")
 
-ENROLLMENT: Table = {
-    "full_time": (r"full[- ]?time", r"(?:a )?temps (?:plein|complet)"),
-    "part_time": (r"part[- ]?time", r"(?:a )?temps partiel", r"(?:a )?mi[- ]temps"),
-}
+__all__ = [
+    "ENROLLMENT",
+    "INSTITUTIONS",
+    "INSTITUTION_NAMES",
+    "PROGRAM_AREAS",
+    "PROGRAM_NAMES",
+    "RESIDENCY",
+    "RESIDENCY_LOOSE",
+    "Table",
+]

@@ -232,3 +232,22 @@ def test_each_value_keeps_the_message_it_came_from(make_client: AppFactory) -> N
     assert source["text"] == "Prairie Robotics" and source["by"] == "person"
     assert isinstance(source["message_id"], int)
     assert rows[0].sources["organization_name"]["message_id"] == source["message_id"]
+
+
+@pytest.mark.parametrize(("lang", "change"), [("en", "make it 30"), ("fr", "mettez 30")])
+def test_a_value_that_fits_two_fields_is_clarified_before_it_is_stored(
+    make_client: AppFactory, lang: str, change: str
+) -> None:
+    with make_client() as (client, _):
+        cid, token = start(client, locale=lang)
+        summary = to_summary(client, cid, token, lang)
+        before = dict(summary["intake"]["fields"])
+        asked = say(client, cid, token, change)
+        # "Did you mean Students or Hourly wage ($)?": nothing changes until the person says which.
+        assert asked["intake"]["fields"] == before
+        assert asked["reply"]["text"].endswith("?") and len(asked["reply"]["suggestions"]) == 2
+        wage = next(s for s in asked["reply"]["suggestions"] if "$" in s)
+        chosen = say(client, cid, token, wage)
+    assert chosen["intake"]["status"] == "confirming"
+    assert chosen["intake"]["fields"]["hourly_wage"] == 30
+    assert chosen["intake"]["fields"]["students_count"] == before["students_count"]

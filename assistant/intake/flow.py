@@ -15,6 +15,7 @@ from assistant.intake.cues import is_bare_yes_no, is_delete_request, looks_like_
 from assistant.intake.eligibility import Guidance, prescreen
 from assistant.intake.extract import Extraction, extract_fields, keep_known_names
 from assistant.intake.gazetteers import fold
+from assistant.intake.numbers import numbers_in
 from assistant.intake.questions import blank_questions
 from assistant.intake.repair import decide
 from assistant.intake.routing import route_intake
@@ -61,6 +62,8 @@ class IntakeState(BaseModel):
     # Where each value came from: the message's text and, when the dialogue knows them, its id,
     # time and who gave it (the person, or a liaison completing the draft).
     sources: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # A value that fits two fields, waiting for the person to say which: {value, fields, text}.
+    clarify: dict[str, Any] | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -438,6 +441,10 @@ def _collect(
             found.values.pop(state.asking, None)
             found.errors.pop(state.asking, None)
     _place(state, found, correcting=decision.label == "correct")
+    if state.status == "confirming" and not found.values and decision.label != "question":
+        clarified = _clarify_number(state, text, locale, today, source)
+        if clarified is not None:
+            return clarified
     answered = state.asking in found.values if state.asking else bool(found.values)
     # A question is answered by the engine, never taken as the value it names ("do I need to be
     # full time?"); anything the rest of the message gives is still kept.
@@ -449,6 +456,87 @@ def _collect(
             return _as_question(step.state, locale)
         return step
     return _collect_values(state, found, text, locale, "", source)
+
+
+def _fits(spec: Any, value: float, today: date, locale: str) -> bool:
+    try:
+        spec.validate(value if spec.type == "number" else int(value), ParseContext(today, locale))
+    except (InvalidValue, ValueError, TypeError):
+        return False
+    return value == int(value) or spec.type == "number"
+
+
+def _new_number(state: IntakeState, text: str, today: date, locale: str) -> bool:
+    """Say whether the message carries a number some filled field could take instead of its own.
+
+    A safety net under the router: "mettez 30" read as a yes must not submit the form unchanged.
+    """
+    for value in numbers_in(fold(text)):
+        for name, spec in fields_for(state.kind).items():
+            current = state.fields.get(name)
+            numeric = spec.type in ("integer", "number") and current is not None
+            if numeric and current != value and _fits(spec, value, today, locale):
+                return True
+    return False
+
+
+def _clarify_number(
+    state: IntakeState, text: str, locale: str, today: date, source: Source
+) -> IntakeStep | None:
+    """A bare number at the summary ("make it 8"): change the one filled field it fits, or ask which.
+
+    "Did you mean the students or the length?" is asked only when it fits two filled fields; the
+    person's next message names one (or taps its label).
+    """
+    numbers = numbers_in(fold(text))
+    if len(numbers) != 1:
+        return None
+    value = numbers[0]
+    specs = fields_for(state.kind)
+    fits = [
+        name
+        for name, spec in specs.items()
+        if spec.type in ("integer", "number")
+        and state.fields.get(name) is not None
+        and _fits(spec, value, today, locale)
+    ]
+    if not fits:
+        return None
+    if len(fits) == 1:
+        found = Extraction(
+            values={fits[0]: specs[fits[0]].validate(value, ParseContext(today, locale))}
+        )
+        found.origins[fits[0]] = "named"
+        return _collect_values(state, found, text, locale, "", source)
+    state.clarify = {"value": value, "fields": fits, "text": text[:SOURCE_CHARS]}
+    labels = [specs[name].text("label", locale) for name in fits]
+    return _step(
+        state,
+        m.say("clarify", locale, first=", ".join(labels[:-1]), last=labels[-1]),
+        "confirming",
+        labels,
+    )
+
+
+def _clarified(
+    state: IntakeState, text: str, locale: str, today: date, source: Source
+) -> IntakeStep | None:
+    """Apply a value waiting for its field once the message names one of the fields offered."""
+    pending = state.clarify or {}
+    state.clarify = None
+    folded = fold(text).strip(" .!?")
+    specs = fields_for(state.kind)
+    for name in pending.get("fields", []):
+        spec = specs[name]
+        names = {fold(spec.text("label", lang_)) for lang_ in ("en", "fr")}
+        names |= {fold(a) for a in (*spec.aliases, spec.name)}
+        if folded in names or _named_field(state, text) == name:
+            value = spec.validate(pending["value"], ParseContext(today, locale))
+            found = Extraction(values={name: value}, origins={name: "named"})
+            return _collect_values(
+                state, found, str(pending.get("text") or text), locale, "", source
+            )
+    return None
 
 
 def _correction(
@@ -555,6 +643,10 @@ def continue_intake(
     if state.status in {"submitted", "cancelled"}:
         raise IntakeClosedError(f"intake is {state.status}")
     current = state.model_copy(deep=True)
+    if current.clarify:
+        clarified = _clarified(current, text, locale, today, source)
+        if clarified is not None:
+            return clarified
     confirming = current.status == "confirming"
     decision = decide(
         router,
@@ -571,22 +663,19 @@ def continue_intake(
         # A yes that also changes something ("yes, but the email is ...") is a change: the person
         # sees the updated summary before anything is sent.
         found = _correction(current, text, locale, today, llm_extract)
-        if not _changes(current, found):
+        if not _changes(current, found) and not _new_number(current, text, today, locale):
             return _submit(current, locale)
         decision = Decision("correct", decision.confidence, decision.source)
     if decision.label == "resume":
-        # "Continue my offer": take the form up where it stopped; any value it gives is kept.
-        step = _collect(
-            current.model_copy(deep=True),
-            text,
-            locale,
-            today,
-            llm_extract,
-            Decision("answer", decision.confidence, decision.source),
-            source,
-        )
-        if step.state.fields != current.fields:
-            return step
+        # "Continue my offer": take the form up where it stopped. A value the message names or
+        # shapes ("...it's 3 students now") is kept; its words are no answer to the question asked.
+        found = _extract(current, text, locale, today, llm_extract, correcting=None)
+        for name in list(found.values):
+            if found.origins.get(name) not in ("named", "pattern"):
+                found.values.pop(name)
+        found.errors.clear()
+        if _changes(current, found):
+            return _collect_values(current, found, text, locale, "", source)
         return _resume(current, locale)
     if confirming and decision.label == "deny":
         return _step(

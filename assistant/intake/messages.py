@@ -41,6 +41,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Voici votre demande : vérifiez-la, puis envoyez-la ou dites-moi quoi modifier.",
     },
     "updated": {"en": "Updated.", "fr": "C'est modifié."},
+    "clarify": {
+        "en": "Did you mean {first} or {last}?",
+        "fr": "Vouliez-vous dire {first} ou {last}?",
+    },
     "reask_final_year": {
         "en": "Which year of your program is your final year: for example 2 for a two-year "
         "diploma or 4 for a four-year degree?",

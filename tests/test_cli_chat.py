@@ -115,6 +115,10 @@ def test_piped_questions_get_answers_in_process_and_the_command_exits_at_eof(
     assert lines[1].startswith("  suggestions: Par où commencer?")
     replies = [line for line in lines if line.startswith("assistant: ")]
     assert len(replies) == 3  # greeting + one reply per non-blank line
+    assert [line for line in lines if line.startswith("you: ")] == [
+        "you: Bonjour",
+        "you: Qu'est-ce qu'un stage coop?",
+    ]
     assert "you> " not in done.stdout  # no prompt when stdin is not a terminal
 
 
@@ -132,6 +136,7 @@ def test_chat_against_a_running_server_shows_numbered_sources_and_suggestions(
     assert "  [2] Eligibility\n" in out
     assert "  suggestions: Host a student | Talk to a person" in out
     assert "About quit" not in out and "never sent" not in out  # quit ends the session
+    assert "you: funding\nassistant: About funding" in out  # the transcript shows the question
     from sqlalchemy import select
 
     from assistant.store.models import Conversation
@@ -140,7 +145,8 @@ def test_chat_against_a_running_server_shows_numbered_sources_and_suggestions(
         assert [c.channel for c in s.scalars(select(Conversation))] == ["cli"]
 
 
-TRANSCRIPT_LINE = re.compile(r"^(assistant: |  \[\d+\] |  suggestions: )")
+# A message's later lines hang under its text ("assistant: " is 11 characters).
+TRANSCRIPT_LINE = re.compile(r"^(you: |assistant: |  \[\d+\] |  suggestions: | {11}\S)")
 
 
 @pytest.mark.slow
@@ -181,3 +187,62 @@ def test_bad_locale_is_refused() -> None:
     result = CliRunner().invoke(cli_app, ["chat", "--locale", "de"], input="")
     assert result.exit_code == 2
     assert "--locale must be en or fr" in result.stderr
+
+
+def test_liaison_messages_show_while_the_person_waits(server: tuple[str, Runtime]) -> None:
+    """A liaison's reply is printed when it arrives, not after the person types again."""
+    from assistant.conversations import add_message
+    from channels.cli.chat_cmd import Follower, RemoteSession
+
+    url, rt = server
+    session = RemoteSession(url)
+    shown: list[dict[str, Any]] = []
+    arrived = threading.Event()
+
+    def show(message: dict[str, Any]) -> None:
+        shown.append(message)
+        arrived.set()
+
+    try:
+        session.start("en")
+        follower = Follower(session, show, every_s=0.2).start()
+        try:
+            follower.send("funding")
+            with rt.db.session() as s:
+                add_message(
+                    s, session.conversation_id, "liaison", "Hi, Lee here.", meta={"liaison": "Lee"}
+                )
+            assert arrived.wait(10)
+            assert [(m["author"], m["text"]) for m in shown] == [("Lee", "Hi, Lee here.")]
+            assert follower.send("thanks") and len(shown) == 1  # shown once, not again
+        finally:
+            follower.stop()
+    finally:
+        session.close()
+
+
+def test_local_chat_says_plainly_when_no_liaison_can_answer(tmp_path: Path) -> None:
+    """In process, with no liaison account, the person is not left waiting for nobody."""
+    result = CliRunner().invoke(
+        cli_app,
+        ["chat", "--data-dir", str(tmp_path / "data")],
+        input="I want to talk to a human\n",
+        env={"WIL_KNOWLEDGE_DIR": str(tmp_path / "no-knowledge")},
+    )
+    assert result.exit_code == 0, result.output
+    assert "you: I want to talk to a human" in result.stdout
+    assert "no liaison account exists on this installation" in result.stderr
+
+
+def test_long_and_multi_line_messages_hang_under_their_text() -> None:
+    from channels.cli.chat_cmd import format_message
+
+    text = "First line of the answer.\n- a point that is long enough to wrap on a narrow terminal"
+    piped = format_message({"role": "assistant", "text": text}).splitlines()
+    assert piped == [
+        "assistant: First line of the answer.",
+        "           - a point that is long enough to wrap on a narrow terminal",
+    ]
+    narrow = format_message({"role": "assistant", "text": text}, width=40).splitlines()
+    assert all(len(line) <= 40 for line in narrow) and len(narrow) > 2
+    assert all(line.startswith(" " * 11) for line in narrow[1:])

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import sys
-from collections.abc import Iterator
+import textwrap
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Protocol, TextIO
 
 import httpx
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.intake_dialogue import confirmation_card
 from channels.cli.common import ensure_index, settings_or_exit
@@ -19,6 +23,16 @@ logger = logging.getLogger(__name__)
 
 QUIT_WORDS = {"quit", "exit", ":q", "/quit", "/exit"}
 HTTP_TIMEOUT_S = 120.0
+# How often a waiting terminal looks for a liaison's messages (printed as they arrive).
+FOLLOW_EVERY_S = 2.0
+NO_LIAISON = (
+    "note: this is a local session and no liaison account exists on this installation, so "
+    "nobody will pick this request up here.{contact}"
+)
+LOCAL_LIAISON = (
+    "note: this is a local session: a liaison sees this request only in a console served from "
+    "this same data directory (`wil-assistant serve`); their replies appear here as they arrive."
+)
 FIRST_RUN = "indexing the default knowledge (first run, about 30 s)..."
 # Libraries that narrate at INFO (or DEBUG) even when the command is quiet.
 NOISY_LOGGERS = ("alembic", "httpx", "httpcore", "bm25s", "chromadb", "sentence_transformers")
@@ -55,16 +69,40 @@ class ChatSession(Protocol):
         """Send one line and return the messages to show (assistant reply, liaison messages)."""
         ...
 
+    def poll(self) -> list[dict[str, Any]]:
+        """Return messages that arrived since the last ones shown (a liaison's, a status)."""
+        ...
+
     def close(self) -> None:
         """Release resources."""
         ...
 
 
-def format_message(message: dict[str, Any]) -> str:
-    """Return a message for the terminal: text, numbered sources with URLs, suggestions."""
+def format_message(message: dict[str, Any], width: int | None = None) -> str:
+    """Return a message for the terminal: text, numbered sources with URLs, suggestions.
+
+    Lines after the first hang under the text ("assistant: " then aligned), so a script can
+    tell where a message ends; with `width` (a terminal) long lines wrap the same way.
+    """
     role = str(message.get("role") or "assistant")
     label = str(message.get("author") or role)
-    lines = [f"{label}: {message.get('text', '')}"]
+    first, hanging = f"{label}: ", " " * (len(label) + 2)
+    lines: list[str] = []
+    for i, line in enumerate(str(message.get("text", "")).splitlines() or [""]):
+        lead = first if i == 0 else hanging
+        if width and len(lead) + len(line) > width:
+            lines.extend(
+                textwrap.wrap(
+                    line,
+                    width=max(width, len(lead) + 20),
+                    initial_indent=lead,
+                    subsequent_indent=hanging,
+                    break_on_hyphens=False,
+                )
+                or [lead.rstrip()]
+            )
+        else:
+            lines.append((lead + line).rstrip() if line else lead.rstrip())
     if message.get("card"):
         # The form's summary: shown as a card on the web, as indented lines here.
         lines.extend(f"  {line}" for line in str(message["card"]).splitlines())
@@ -89,6 +127,7 @@ class LocalSession:
         self.runner = asyncio.Runner()
         self.conversation_id = ""
         self.last_id = 0
+        self.warned = False
         try:
             # Like `serve`: a fresh data dir gets the default knowledge (stdout stays the transcript).
             ensure_index(self.settings, self.runtime.retriever, announce=FIRST_RUN, err=True)
@@ -125,6 +164,10 @@ class LocalSession:
             self.last_id = max(self.last_id, msg.id)
             if msg.role != "user" and msg.id != turn.message_id:
                 shown.append(message_dict(msg))
+        if turn.mode == "handoff" and not self.warned:
+            # The engine's reply promises a liaison; in process, say who can actually see it.
+            self.warned = True
+            typer.echo(self._handoff_note(), err=True)
         if not turn.silent:
             shown.append(
                 {
@@ -136,6 +179,35 @@ class LocalSession:
                 }
             )
         return shown
+
+    def poll(self) -> list[dict[str, Any]]:
+        """Return what a liaison (in a console on the same data dir) wrote since the last look."""
+        from assistant.conversations import list_messages, message_dict
+
+        shown: list[dict[str, Any]] = []
+        for msg in list_messages(self.runtime.db, self.conversation_id, after=self.last_id):
+            self.last_id = max(self.last_id, msg.id)
+            if msg.role != "user":
+                shown.append(message_dict(msg))
+        return shown
+
+    def _handoff_note(self) -> str:
+        """Say plainly whether anyone can answer a handoff made in this process."""
+        from sqlalchemy import func, select
+
+        from assistant.liaisons import PARTNER_ROLE
+        from assistant.store.models import Liaison
+
+        with self.runtime.db.session() as s:
+            staff = s.scalar(
+                select(func.count())
+                .select_from(Liaison)
+                .where(Liaison.active.is_(True), Liaison.role != PARTNER_ROLE)
+            )
+        if staff:
+            return LOCAL_LIAISON
+        email = self.settings.secretariat_email
+        return NO_LIAISON.format(contact=f" Write to the secretariat at {email}." if email else "")
 
     def close(self) -> None:
         """Close the event loop and the database."""
@@ -181,6 +253,19 @@ class RemoteSession:
             shown.append({**reply, "card": confirmation_card(data.get("intake"))})
         return shown
 
+    def poll(self) -> list[dict[str, Any]]:
+        """Return messages posted to the conversation since the last ones shown (a liaison's)."""
+        path = f"/api/conversations/{self.conversation_id}/messages"
+        history = self._json(
+            self.client.get(path, params={"after": self.last_id}, headers=self.headers)
+        )
+        shown: list[dict[str, Any]] = []
+        for msg in history.get("messages", []):
+            self.last_id = max(self.last_id, int(msg["id"]))
+            if msg.get("role") != "user":
+                shown.append(msg)
+        return shown
+
     def close(self) -> None:
         """Close the HTTP client."""
         self.client.close()
@@ -194,6 +279,55 @@ class RemoteSession:
                 detail = response.text[:200]
             raise RuntimeError(f"server answered {response.status_code}: {detail}")
         return dict(response.json())
+
+
+class Follower:
+    """Print a liaison's messages while the person waits at the prompt, not at their next line.
+
+    A thread polls the session every few seconds; `lock` keeps a turn and a poll from showing
+    the same message twice (a turn shows what arrived with it).
+    """
+
+    def __init__(
+        self,
+        session: ChatSession,
+        show: Callable[[dict[str, Any]], None],
+        every_s: float = FOLLOW_EVERY_S,
+    ) -> None:
+        self.session = session
+        self.show = show
+        self.every_s = every_s
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="chat-follow", daemon=True)
+
+    def start(self) -> Follower:
+        """Start following; return self."""
+        self.thread.start()
+        return self
+
+    def send(self, text: str) -> list[dict[str, Any]]:
+        """Run one turn with the poller paused."""
+        with self.lock:
+            return self.session.send(text)
+
+    def stop(self) -> None:
+        """Stop following (waits for a poll in flight)."""
+        self.stopped.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=self.every_s + 5)
+
+    def _run(self) -> None:
+        while not self.stopped.wait(self.every_s):
+            try:
+                with self.lock:
+                    arrived = self.session.poll()
+            except (httpx.HTTPError, RuntimeError, SQLAlchemyError, OSError) as exc:
+                # A dropped connection or a busy database must not end the chat.
+                logger.info("could not look for new messages: %s", exc)
+                continue
+            for message in arrived:
+                self.show(message)
 
 
 def read_lines(stream: TextIO, interactive: bool) -> Iterator[str]:
@@ -240,13 +374,25 @@ def chat(
         raise typer.Exit(2)
     interactive = sys.stdin.isatty()
     session: ChatSession = RemoteSession(url) if url else LocalSession(data_dir)
+    follower: Follower | None = None
     try:
-        typer.echo(format_message(session.start(locale)))
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+        typer.echo(format_message(session.start(locale), width))
         if interactive:
             typer.echo("(type quit or exit to leave)")
+
+            def show(message: dict[str, Any]) -> None:
+                # Arrives while the prompt waits: a line of its own, then the prompt again.
+                typer.echo("\n" + format_message(message, width))
+                typer.echo("you> ", nl=False)
+
+            follower = Follower(session, show).start()
         for text in read_lines(sys.stdin, interactive):
-            for message in session.send(text):
-                typer.echo(format_message(message))
+            if not interactive:
+                typer.echo(f"you: {text}")  # a piped transcript shows what was asked
+            replies = follower.send(text) if follower else session.send(text)
+            for message in replies:
+                typer.echo(format_message(message, width))
     except httpx.TransportError as exc:
         typer.echo(f"error: cannot reach {url} ({type(exc).__name__})", err=True)
         raise typer.Exit(1) from None
@@ -254,6 +400,8 @@ def chat(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     finally:
+        if follower is not None:
+            follower.stop()
         session.close()
 
 

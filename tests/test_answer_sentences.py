@@ -153,3 +153,52 @@ def test_the_first_sentence_answers_and_the_source_is_a_citation(
     for chatter in ("come from", "backgrounder", "confirmed them", "According to", "proviennent"):
         assert chatter not in reply["text"]
     assert reply["citations"] and reply["citations"][0]["url"]
+
+
+@pytest.mark.parametrize(
+    ("question", "locale", "expected"),
+    [
+        (
+            "I have a 2.4 GPA, can I do co-op? What do I need?",
+            "en",
+            "With a 2.4 GPA, you are below the minimum of",
+        ),
+        (
+            "My GPA is 3.6, am I eligible for co-op?",
+            "en",
+            "With a 3.6 GPA, you meet the minimum of",
+        ),
+        (
+            "J'ai une moyenne de 1,8, suis-je admissible à un stage coop?",
+            "fr",
+            "Avec une moyenne de 1,8, vous êtes sous le minimum de",
+        ),
+    ],
+)
+def test_a_stated_gpa_is_compared_with_the_rule(
+    make_client: AppFactory, question: str, locale: str, expected: str
+) -> None:
+    with make_client() as (client, _):
+        cid, token = start(client, locale=locale)
+        reply = say(client, cid, token, question)["reply"]
+    first = lead(reply["text"])
+    assert first.startswith(expected) and first.endswith("[1].")
+    # The rule itself follows, with the number it sets.
+    rule = reply["text"].split("\n")[1]
+    minimum = first.split(expected)[1].split()[0]
+    assert minimum in rule and reply["citations"]
+
+
+def test_a_stated_status_gets_the_sentence_about_it_first() -> None:
+    from assistant.answering.personal import how_it_applies
+
+    sentences = [
+        "SWPP pays 50% of wages, up to $5,000.",
+        "International students are not eligible for SWPP.",
+    ]
+    applied = how_it_applies("I'm an international student, can I get SWPP?", sentences, "en")
+    assert applied is not None and applied.lead == sentences[1]
+    fr = ["Le PSPE rembourse 50 %.", "Les étudiants étrangers ne sont pas admissibles au PSPE."]
+    applied = how_it_applies("Je suis étudiante étrangère, ai-je droit au PSPE?", fr, "fr")
+    assert applied is not None and applied.lead == fr[1]
+    assert how_it_applies("Can I get SWPP?", sentences, "en") is None

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.answering.citations import citation_for
+from assistant.answering.personal import how_it_applies, names_group, stated_groups
 from assistant.answering.provenance import strip_provenance
 from assistant.answering.sentences import split_sentences as _split
 from assistant.answering.terms import (
@@ -265,6 +266,9 @@ HISTORIC_PENALTY = 0.3
 # One institution's section for a question that names none ("am I eligible for co-op?"): its
 # rules would read as everyone's, so a general section wins a close call.
 UNNAMED_INSTITUTION_PENALTY = 0.2
+# A section naming a group the person said they belong to ("we're a credit union": financial
+# institutions) decides their case; it gets this head start.
+GROUP_BONUS = 0.2
 HEADING_RECALL = 0.6
 HEADING_PRECISION = 0.3
 BODY = 0.4
@@ -292,6 +296,7 @@ def pick_passage(
     current = not asks_past(question)
     phrases = _distinctive_phrases(question, [p for _, p in pool])
     general = not mentions_institution(question)
+    groups = stated_groups(question, lang)
 
     def score(item: tuple[int, PassageLike]) -> float:
         rank, passage = item
@@ -317,6 +322,8 @@ def pick_passage(
             value += PHRASE_BONUS
         if general and getattr(passage, "institution", None):
             value -= UNNAMED_INSTITUTION_PENALTY
+        if groups and names_group(passage.text, groups):
+            value += GROUP_BONUS
         return value + RANK_PRIOR[min(rank, len(RANK_PRIOR) - 1)]
 
     scores = [(score(item), item[1]) for item in pool]
@@ -415,6 +422,14 @@ def compose_extractive(
     plang = best.lang or lang
     sentences, chosen, scores = rank_sentences(question, best.text, plang, weight, best.section)
     lead, points = lead_and_points(sentences, chosen, scores)
+    applied = how_it_applies(question, sentences, lang, plang)
+    if applied is not None:
+        # What the rule means for them first, then the rule itself, then the other points.
+        rule = sentences[applied.rule]
+        rest = [s for s in [lead, *points] if s and s != rule and s != applied.lead]
+        lead = applied.lead
+        points = ([rule] if rule != lead else []) + rest
+        points = points[:MAX_POINTS]
     if not lead:
         lead = (answer_sentences(best.text, plang) or [best.text.strip()])[0]
     text = _cited(lead) + "".join(f"\n- {point}" for point in points)

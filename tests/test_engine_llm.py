@@ -184,10 +184,9 @@ def test_intake_uses_structured_output_for_fields_rules_miss(
         fake_llm.push(
             Reply(
                 structured={
-                    "fields": [
-                        {"name": "role_title", "value": "Junior data analyst"},
-                        {"name": "contact_email", "value": "[EMAIL_1]"},
-                    ]
+                    "role_title": "Junior data analyst",
+                    "contact_email": "[EMAIL_1]",  # not in the schema: dropped
+                    "work_arrangement": "hybrid",
                 }
             )
         )
@@ -204,3 +203,9 @@ def test_intake_uses_structured_output_for_fields_rules_miss(
     fields = body["intake"]["fields"]
     assert fields.get("role_title") == "Junior data analyst"
     assert fields.get("contact_email") == "jo@acme.ca"  # found by the rules, not the model
+    # The schema is typed from the intake registry: choices are an enum, personal fields absent.
+    schema = request["response_format"]["json_schema"]["schema"]
+    assert "contact_email" not in schema["properties"]
+    arrangement = schema["properties"]["work_arrangement"]["anyOf"][0]
+    assert arrangement["enum"] == ["on_site", "hybrid", "remote"]
+    assert fields.get("work_arrangement") == "hybrid"

@@ -339,7 +339,7 @@ def test_a_server_that_stalls_mid_answer_is_cut_by_the_total_limit(
 # -- structured output methods (intake extraction) -----------------------------------------
 
 INTAKE = "We'd like to host a co-op student to crunch our sales numbers, write to jo@acme.ca"
-ROLE = {"fields": [{"name": "role_title", "value": "Junior data analyst"}]}
+ROLE = {"role_title": "Junior data analyst"}
 
 
 def _role_after(client: TestClient) -> Any:

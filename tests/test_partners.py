@@ -272,3 +272,27 @@ def test_a_partner_cannot_act_in_the_telegram_staff_group(
         assert row is not None
         row.telegram_user_id = 4242
     assert liaison_for(runtime.db, 4242) is None
+
+
+def test_outcomes_count_conversations_handoffs_and_the_wait_for_a_liaison(
+    client: TestClient, runtime: Runtime, liaison: NewLiaison
+) -> None:
+    from tests.handoff_support import ask_for_human, say
+
+    alone, helped = start(client), start(client)
+    say(client, alone, "What is a co-op?")
+    say(client, helped, "where do I start?")
+    ticket = ask_for_human(client, helped)["handoff"]["id"]
+    r = client.post(
+        f"/api/handoffs/{ticket}/messages",
+        json={"text": "Hi, Lee here"},
+        headers=auth(liaison.token),
+    )
+    assert r.status_code == 201
+    activity = client.get("/api/outcomes", headers=auth(liaison.token)).json()["activity"]
+    assert activity["conversations"] == 2 and activity["handoffs"] == 1
+    assert activity["answered_alone_pct"] == 50
+    assert activity["first_reply_median_min"] == 0
+    rows = client.get("/api/outcomes", params={"lang": "fr"}, headers=auth(liaison.token)).json()
+    assert {"section": "Activité", "group": "", "measure": "Demandes de personne-ressource",
+            "value": 1} in rows["rows"]  # fmt: skip

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import csv
 import io
+import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from assistant import display
 from assistant.config import load_zone
 from assistant.partners.models import OfferOutcome
 from assistant.store.db import Database
-from assistant.store.models import Intake
+from assistant.store.models import Conversation, Handoff, Intake, KnowledgeGap, Message, as_utc
 
 MEASURES = (
     "offers_submitted",
@@ -49,7 +50,26 @@ LABELS = {
     "wil_type": {"en": "Type of WIL", "fr": "Type d'AIT"},
     "organization_size": {"en": "Organization size", "fr": "Taille de l'organisation"},
     "unknown": {"en": "Not given", "fr": "Non précisé"},
+    "activity": {"en": "Activity", "fr": "Activité"},
+    "conversations": {"en": "Conversations", "fr": "Conversations"},
+    "answered_alone_pct": {
+        "en": "Conversations the assistant handled alone (%)",
+        "fr": "Conversations traitées par l'assistant seul (%)",
+    },
+    "handoffs": {"en": "Requests for a liaison", "fr": "Demandes de personne-ressource"},
+    "first_reply_median_min": {
+        "en": "Median minutes to a liaison's first reply",
+        "fr": "Minutes médianes avant la première réponse d'une personne-ressource",
+    },
+    "knowledge_gaps": {"en": "Questions left unanswered", "fr": "Questions restées sans réponse"},
 }
+ACTIVITY = (
+    "conversations",
+    "answered_alone_pct",
+    "handoffs",
+    "first_reply_median_min",
+    "knowledge_gaps",
+)
 
 
 def label(key: str, locale: str) -> str:
@@ -134,6 +154,7 @@ def outcomes_report(db: Database, period: Period, timezone: str) -> dict[str, An
                     offers_filled=1, students_placed=a.students_placed or 0
                 )
     return {
+        "activity": activity(db, low, high),
         "period": {
             "from": period.start.isoformat() if period.start else None,
             "to": period.end.isoformat() if period.end else None,
@@ -163,6 +184,56 @@ def outcomes_report(db: Database, period: Period, timezone: str) -> dict[str, An
     }
 
 
+def activity(db: Database, low: datetime | None, high: datetime | None) -> dict[str, int]:
+    """Return conversations, the share the assistant handled alone, handoffs, the median time to
+    a liaison's first reply and unanswered questions, for conversations started in the period."""
+
+    def within(column: Any, query: Any) -> Any:
+        if low is not None:
+            query = query.where(column >= low)
+        if high is not None:
+            query = query.where(column < high)
+        return query
+
+    with db.session() as s:
+        talked = set(
+            s.scalars(
+                within(
+                    Conversation.created_at,
+                    select(Conversation.id)
+                    .join(Message, Message.conversation_id == Conversation.id)
+                    .where(Message.role == "user"),
+                ).distinct()
+            )
+        )
+        tickets = list(s.scalars(within(Handoff.created_at, select(Handoff))))
+        waits: list[float] = []
+        for ticket in tickets:
+            first = s.scalars(
+                select(Message.created_at)
+                .where(
+                    Message.conversation_id == ticket.conversation_id,
+                    Message.role == "liaison",
+                    Message.created_at >= ticket.created_at,
+                )
+                .order_by(Message.id)
+                .limit(1)
+            ).first()
+            opened, replied = as_utc(ticket.created_at), as_utc(first)
+            if opened is not None and replied is not None:
+                waits.append((replied - opened).total_seconds() / 60)
+        gaps = s.scalar(within(KnowledgeGap.created_at, select(func.count(KnowledgeGap.id))))
+    handed = {t.conversation_id for t in tickets}
+    alone = len(talked - handed)
+    return {
+        "conversations": len(talked),
+        "answered_alone_pct": round(100 * alone / len(talked)) if talked else 0,
+        "handoffs": len(tickets),
+        "first_reply_median_min": round(statistics.median(waits)) if waits else 0,
+        "knowledge_gaps": int(gaps or 0),
+    }
+
+
 def _institutions() -> tuple[str, ...]:
     from assistant.liaisons import partner_institutions
 
@@ -186,6 +257,8 @@ def report_rows(report: dict[str, Any], locale: str) -> Iterator[tuple[str, str,
     total = label("total", locale)
     for key in ("employers_engaged", *MEASURES):
         yield total, "", label(key, locale), int(report[key])
+    for key in ACTIVITY:
+        yield label("activity", locale), "", label(key, locale), int(report["activity"][key])
     sections = (
         ("institution", "by_institution", INSTITUTION_MEASURES),
         ("term", "by_term", ("offers_filled", "students_placed")),

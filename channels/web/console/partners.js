@@ -227,8 +227,8 @@ export async function loadOutcomes(main, ctx, period = {}) {
     const value = (g, m) => rows.find((r) => r.group === g && r.measure === m)?.value ?? 0;
     const id = `outcomes-${i}`;
     if (names.length === 1 && names[0] === "") {
-      return h("section", { "aria-labelledby": id }, h("h3", { id }, pt("totals")),
-        h("table", { class: "outcomes totals", id: "outcomes-totals" }, h("tbody", {}, measures.map((m) =>
+      return h("section", { "aria-labelledby": id }, h("h3", { id }, section),
+        h("table", { class: "outcomes totals", id: i === 0 ? "outcomes-totals" : `outcomes-summary-${i}` }, h("tbody", {}, measures.map((m) =>
           h("tr", {}, h("th", { scope: "row" }, m), h("td", { class: "num" }, String(value("", m))))))));
     }
     return h("section", { "aria-labelledby": id }, h("h3", { id }, section),

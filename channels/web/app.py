@@ -24,6 +24,7 @@ from assistant.retention import purge_expired
 from assistant.runtime import Runtime, build_runtime
 from assistant.store.db import UNAVAILABLE
 from channels.web.backpressure import UNAVAILABLE_TEXT, say
+from channels.web.openapi_errors import document_errors
 from channels.web.ratelimit import preferred_locale
 from channels.web.routes import console, conversations, handoffs, health, intakes, widget
 
@@ -109,6 +110,7 @@ def create_app(
     app.include_router(handoffs.gaps_router)
     app.include_router(console.router)
     app.add_middleware(console.ConsoleSessionMiddleware)
+    document_errors(app)  # when the schema is first built, so later routers are included
     app.add_middleware(SecurityHeadersMiddleware)
     return app
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
@@ -127,16 +128,36 @@ _BLANK = "\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000
 CLIENT_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
 
 
+_HAS_TEXT = re.compile(f"[^{_BLANK}]")
+
+
+def message_text(description: str) -> Any:
+    """Return the schema of a message's text: 1 to 4,000 characters, not only spaces.
+
+    The server checks exactly what the schema says (`check_message_text`), with sentences for
+    people instead of a regular expression in the error.
+    """
+    return Field(
+        ...,
+        description=description,
+        json_schema_extra={"minLength": 1, "maxLength": MAX_TEXT, "pattern": _HAS_TEXT.pattern},
+    )
+
+
+def check_message_text(value: str) -> str:
+    """Return the text trimmed and cleaned; raise ValueError where the schema refuses it."""
+    cleaned = validate_message_text(value)  # unpaired surrogates, empty, too long once trimmed
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"text must be at most {MAX_TEXT} characters")
+    if not _HAS_TEXT.search(value):
+        raise ValueError("text must not be empty")
+    return cleaned
+
+
 class PostMessage(BaseModel):
     """A message from the person: 1 to 4,000 characters, at least one of them not a space."""
 
-    text: str = Field(
-        ...,
-        min_length=1,
-        max_length=MAX_TEXT,
-        pattern=f"[^{_BLANK}]",
-        description="What the person typed (1-4000 characters, not only spaces).",
-    )
+    text: str = message_text("What the person typed (1-4000 characters, not only spaces).")
     client_message_id: str | None = Field(
         default=None,
         pattern=CLIENT_ID_PATTERN,
@@ -150,7 +171,7 @@ class PostMessage(BaseModel):
     @field_validator("text")
     @classmethod
     def _trim(cls, value: str) -> str:
-        return validate_message_text(value)
+        return check_message_text(value)
 
 
 def _pick_locale(requested: str | None, accept_language: str | None) -> str:

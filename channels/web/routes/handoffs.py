@@ -8,14 +8,14 @@ from typing import Annotated, Any, Literal
 import anyio
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, field_validator
 
 from assistant.events import LIAISON_TOPIC
 from assistant.handoff import HandoffService, get_handoff_service
 from assistant.handoff.gaps import list_gaps
-from assistant.text_input import validate_message_text
 from channels.web.deps import LiaisonDep, RuntimeDep, TokenDep
 from channels.web.routes.console import liaison_still_signed_in
+from channels.web.routes.conversations import check_message_text, message_text
 from channels.web.sse import (
     MAX_STREAMS_PER_LIAISON,
     SSE_HEADERS,
@@ -43,12 +43,12 @@ HandoffDep = Annotated[HandoffService, Depends(handoff_service)]
 class TextBody(BaseModel):
     """A liaison's message or note: 1 to 4,000 characters after trimming."""
 
-    text: str = Field(..., description="1-4000 characters after trimming.")
+    text: str = message_text("1-4000 characters, not only spaces.")
 
     @field_validator("text")
     @classmethod
     def _trim(cls, value: str) -> str:
-        return validate_message_text(value)
+        return check_message_text(value)
 
 
 @router.get("", summary="List handoff tickets (the queue)")

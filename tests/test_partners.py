@@ -296,3 +296,28 @@ def test_outcomes_count_conversations_handoffs_and_the_wait_for_a_liaison(
     rows = client.get("/api/outcomes", params={"lang": "fr"}, headers=auth(liaison.token)).json()
     assert {"section": "Activité", "group": "", "measure": "Demandes de personne-ressource",
             "value": 1} in rows["rows"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"status": "interested", "note": "nul\x00byte"},
+        {"status": "interested", "note": "\ud800"},
+        {"status": "filled", "students_placed": 0, "term": "2027-summer"},
+        {"status": "filled", "students_placed": 2, "term": "someday"},
+        {"status": "interested", "note": "x" * 2001},
+        {"status": None},
+    ],
+)
+def test_odd_answers_never_fail_the_server(
+    client: TestClient, runtime: Runtime, partner: NewLiaison, body: dict[str, Any]
+) -> None:
+    intake_id = offer(runtime, None, routed=[MRU])
+    r = client.post(
+        f"/api/partner/offers/{intake_id}/answer",
+        content=json.dumps(body),
+        headers={**auth(partner.token), "Content-Type": "application/json"},
+    )
+    assert r.status_code in (200, 422), r.text
+    if r.status_code == 200:
+        assert "\x00" not in r.json()["outcome"]["note"]

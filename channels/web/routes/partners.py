@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 import anyio
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from assistant import display
 from assistant.errors import AuthError, ForbiddenError, UserInputError
@@ -24,6 +24,7 @@ from assistant.liaisons import PARTNER_ROLE, active_account_by_token, institutio
 from assistant.partners.reports import Period, iter_report_csv, outcomes_report, report_rows
 from assistant.partners.service import Answer, offers_for, overview, record_answer, tell_employer
 from assistant.store.models import Liaison
+from assistant.text_input import clean_input_text
 from channels.web.deps import LiaisonDep, RuntimeDep, TokenDep
 
 router = APIRouter(tags=["partners"])
@@ -66,6 +67,12 @@ class AnswerBody(BaseModel):
     note: str = Field(default="", max_length=2000)
     students_placed: int | None = Field(default=None, ge=1, le=500)
     term: str | None = Field(default=None, max_length=16)
+
+    @field_validator("note", "term")
+    @classmethod
+    def _clean(cls, value: str | None) -> str | None:
+        # A NUL byte or a lone surrogate would fail in the database (a 500): refused or dropped here.
+        return clean_input_text(value) if value is not None else None
 
 
 @router.get("/api/partner/offers", summary="Offers routed to the partner's institution")

@@ -420,6 +420,33 @@ def _answers_elsewhere(folded: str, asked: str) -> bool:
     return hits > 0 and all(word in _FILLER for word in rest)
 
 
+_ALL_VOCABULARIES = (
+    gz.INSTITUTIONS,
+    gz.WIL_TYPES,
+    gz.PROGRAM_AREAS,
+    gz.WORK_ARRANGEMENTS,
+    gz.LOCATIONS,
+    gz.INDUSTRIES,
+    gz.RESIDENCY,
+    gz.ENROLLMENT,
+)
+WHOLE_VALUE_WORDS = 5  # a message this short or shorter may be nothing but a value
+
+
+def _only_vocabulary(folded: str) -> bool:
+    """Say whether a short message is made only of vocabulary values (and filler words)."""
+    if len(folded.split()) > WHOLE_VALUE_WORDS:
+        return False
+    left = list(folded)
+    hits = 0
+    for table in _ALL_VOCABULARIES:
+        for hit in gz.find_longest(table, folded):
+            hits += 1
+            left[hit.start : hit.end] = " " * (hit.end - hit.start)
+    rest = re.findall(r"[\w']+", "".join(left))
+    return hits > 0 and all(word in _FILLER for word in rest)
+
+
 def keep_known_names(
     found: Extraction, fields: dict[str, Any], asking: str | None, text: str
 ) -> None:
@@ -484,4 +511,10 @@ def extract_fields(
             _rule_gazetteers(work)
         if asked.name in work.out.values:
             work.out.origins.setdefault(asked.name, "asked")
+        elif _only_vocabulary(folded):
+            # "temps plein" asked for the institution: the whole message is another field's
+            # value, so it goes there (and the institution is asked again).
+            for name, origin in list(work.out.origins.items()):
+                if origin == "vocab":
+                    work.out.origins[name] = "whole"
     return work.out

@@ -236,6 +236,8 @@ def _lower_case_ok(text: str, end: int, stop: str | None, cue: str) -> bool:
 def find_person_name(text: str) -> Found | None:
     """Return the name a person introduces themselves with, or None."""
     candidates: list[Found] = []
+    # "Université de Calgary" is an institution, not Université from Calgary.
+    institutions = [(h.start, h.end) for h in gz.find_longest(gz.INSTITUTIONS, gz.fold(text))]
     patterns = (
         (HERE_NAME_RE, "explicit"),
         (EXPLICIT_NAME_RE, "explicit"),
@@ -254,6 +256,8 @@ def find_person_name(text: str) -> Found | None:
                 continue  # part of an email address or a possessive, not a name
             capitalised = all(w[:1].isupper() for w in name.split())
             if not capitalised and not _lower_case_ok(text, end, stop, cue):
+                continue
+            if any(a <= start < b for a, b in institutions):
                 continue
             if _accept(name):
                 candidates.append(Found(name, start, end))

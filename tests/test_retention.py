@@ -10,7 +10,7 @@ from sqlalchemy import select
 from assistant.conversations import add_message, create_conversation, list_messages
 from assistant.retention import purge_expired
 from assistant.runtime import Runtime
-from assistant.store.models import Conversation, Intake, utcnow
+from assistant.store.models import Conversation, Handoff, Intake, utcnow
 
 
 def test_old_conversations_and_intakes_are_purged(runtime: Runtime) -> None:
@@ -18,6 +18,7 @@ def test_old_conversations_and_intakes_are_purged(runtime: Runtime) -> None:
     old, _ = create_conversation(db, channel="web")
     recent, _ = create_conversation(db, channel="web")
     held, _ = create_conversation(db, channel="web")
+    abandoned, _ = create_conversation(db, channel="web")
     long_ago = utcnow() - timedelta(days=400)
     with db.session() as s:
         add_message(s, old.id, "user", "my email is pat@example.org")
@@ -30,7 +31,12 @@ def test_old_conversations_and_intakes_are_purged(runtime: Runtime) -> None:
             )
         )
     with db.session() as s:
-        for conv_id, mode in ((old.id, "qa"), (held.id, "handoff")):
+        # A liaison works on this ticket; nobody touched the other one for over a year.
+        s.add(Handoff(conversation_id=held.id, status="active", reason="requested"))
+        s.add(Handoff(conversation_id=abandoned.id, status="waiting", reason="requested",
+                      created_at=long_ago, updated_at=long_ago))  # fmt: skip
+    with db.session() as s:
+        for conv_id, mode in ((old.id, "qa"), (held.id, "handoff"), (abandoned.id, "handoff")):
             conv = s.get(Conversation, conv_id)
             assert conv is not None
             conv.mode = mode
@@ -44,12 +50,15 @@ def test_old_conversations_and_intakes_are_purged(runtime: Runtime) -> None:
 
     report = purge_expired(db, retention_days=365)
 
-    assert report.conversations == 1 and report.intakes == 1
+    assert report.conversations == 2 and report.intakes == 1
+    assert report.abandoned_handoffs == 1
     assert list_messages(db, old.id) == []
     assert [m.text for m in list_messages(db, recent.id)] == ["hello"]
     with db.session() as s:
         assert set(s.scalars(select(Intake.id))) == {"new"}
-        assert s.get(Conversation, held.id) is not None  # a liaison still holds it
+        assert s.get(Conversation, held.id) is not None  # a liaison still works on it
+        assert s.get(Conversation, abandoned.id) is None
+        assert list(s.scalars(select(Handoff.conversation_id))) == [held.id]
     assert purge_expired(db, retention_days=365).conversations == 0
 
 

@@ -3,7 +3,8 @@
 Limits (settings, 0 disables): new conversations per client address per hour
 (`WIL_RATE_CONVERSATIONS_PER_HOUR`) and messages per conversation per minute
 (`WIL_RATE_MESSAGES_PER_MINUTE`). The client address is the connection's peer; `X-Forwarded-For`
-is believed only when that peer is one of `WIL_TRUSTED_PROXIES`. The 429's `detail` is a sentence
+is believed only when that peer is one of `WIL_TRUSTED_PROXIES` (see `client_ip` for what
+uvicorn's own proxy-header handling changes). The 429's `detail` is a sentence
 for the person, in the conversation's language (else the one `Accept-Language` prefers).
 """
 
@@ -26,6 +27,9 @@ HOUR_S = 3600.0
 MINUTE_S = 60.0
 
 Network = IPv4Network | IPv6Network
+# The client address of requests with an X-Forwarded-For header that no trusted proxy vouches for.
+UNVERIFIED_FORWARD = "forwarded-unverified"
+LOCALHOST = "127.0.0.1"
 
 
 def rate_limiter(runtime: Runtime) -> RateLimiter:
@@ -56,22 +60,50 @@ def client_ip(request: Request, trusted_proxies: Sequence[str] = ()) -> str:
 
     Hops are read right to left (each proxy appends the address it saw) and trusted proxies skipped,
     so a client cannot choose its address by sending its own X-Forwarded-For.
+
+    uvicorn's default `--proxy-headers` trusts 127.0.0.1 and may already have replaced the peer
+    with a hop of the header. A peer that is one of the header's hops is therefore believed only
+    when 127.0.0.1 is a trusted proxy here too and it is the hop this function would have chosen;
+    otherwise such requests share one budget (`UNVERIFIED_FORWARD`), so forging the header from
+    the server's own host resets nothing.
     """
     peer = request.client.host if request.client else "unknown"
     networks = _networks(tuple(trusted_proxies))
-    if not networks or not _trusted(peer, networks):
-        return peer
-    header = ",".join(request.headers.getlist("x-forwarded-for"))
+    hops = [h.strip() for h in ",".join(request.headers.getlist("x-forwarded-for")).split(",")]
+    hops = [h for h in hops if h]
+    if networks and _trusted(peer, networks):
+        return _forwarded_client(peer, hops, networks)
+    if not any(_hop_host(h) == peer for h in hops):
+        return peer  # the real connection: its own header, if any, is ignored
+    if _trusted(LOCALHOST, networks) and _forwarded_client(LOCALHOST, hops, networks) == peer:
+        return peer  # uvicorn read the header of a local proxy we trust, as we would have
+    return UNVERIFIED_FORWARD
+
+
+def _forwarded_client(peer: str, hops: list[str], networks: Sequence[Network]) -> str:
+    """Return the rightmost hop that is not a trusted proxy (the peer when there is none)."""
     client = peer
-    for hop in reversed([h.strip() for h in header.split(",") if h.strip()]):
+    for hop in reversed(hops):
         try:
-            address = ip_address(hop)
+            address = ip_address(_hop_host(hop))
         except ValueError:
             break
         client = str(address)
         if not any(address in net for net in networks):
             break
     return client
+
+
+def _hop_host(hop: str) -> str:
+    """Return a hop's address without a port: `1.2.3.4:80` and `[2001:db8::1]:80` as uvicorn does."""
+    if hop.startswith("["):
+        return hop[1 : hop.find("]")] if "]" in hop else hop
+    if hop.count(":") == 1:
+        return hop.split(":", 1)[0]
+    try:
+        return str(ip_address(hop))
+    except ValueError:
+        return hop
 
 
 def address_key(host: str) -> str:

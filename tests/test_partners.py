@@ -321,3 +321,27 @@ def test_odd_answers_never_fail_the_server(
     assert r.status_code in (200, 422), r.text
     if r.status_code == 200:
         assert "\x00" not in r.json()["outcome"]["note"]
+
+
+def test_student_profiles_reach_their_institution_with_consent(
+    client: TestClient, runtime: Runtime, partner: NewLiaison
+) -> None:
+    def student(name: str, institution: str, consent: bool) -> None:
+        with runtime.db.session() as s:
+            s.add(
+                Intake(
+                    kind="student",
+                    status="submitted",
+                    fields={"full_name": name, "institution": institution, "program": "Nursing",
+                            "wil_type": "co_op", "consent_to_share": consent},
+                    routed_to=[institution],
+                    submitted_at=datetime.now(UTC),
+                )
+            )  # fmt: skip
+
+    student("Ana Silva", MRU, True)
+    student("Private Person", MRU, False)
+    student("Sam Elsewhere", "sait", True)
+    desk = client.get("/api/partner/offers", headers=auth(partner.token)).json()
+    assert [s["fields"]["full_name"] for s in desk["students"]] == ["Ana Silva"]
+    assert desk["field_labels"]["year_of_study"]["fr"] == "Année d'études"

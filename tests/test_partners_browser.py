@@ -68,6 +68,16 @@ def test_an_offer_goes_from_employer_to_partner_to_outcomes(
             submitted_at=datetime.now(UTC),
         )
         s.add(row)
+        s.add(
+            Intake(
+                kind="student",
+                status="submitted",
+                fields={"full_name": "Ana Silva", "program": "Nursing", "wil_type": "co_op",
+                        "institution": "mru", "consent_to_share": True},
+                routed_to=["mru"],
+                submitted_at=datetime.now(UTC),
+            )
+        )  # fmt: skip
         s.flush()
         offer_id, ref = row.id, row.id[:8].upper()
 
@@ -83,6 +93,8 @@ def test_an_offer_goes_from_employer_to_partner_to_outcomes(
         expect(card).to_contain_text("Start: Summer 2027")
         expect(page.locator("#nav-queue")).to_be_hidden()
         expect(page.locator("#nav-desk")).to_be_visible()
+        expect(page.locator("#desk-students")).to_contain_text("Ana Silva")
+        expect(page.locator("#desk-students")).to_contain_text("Co-op")
         assert_accessible(page)
         card.get_by_label("Filled").check()
         page.fill(f"#students-{offer_id}", "2")
@@ -96,7 +108,10 @@ def test_an_offer_goes_from_employer_to_partner_to_outcomes(
         screenshot(page, "partner-desk")
         page.click("#lang")
         expect(card.locator(".current")).to_contain_text("Pourvu (2, été 2027)")
-        expect(page.locator("main h2")).to_contain_text("Offres pour Mount Royal University")
+        expect(page.locator("main h2").first).to_contain_text("Offres pour Mount Royal University")
+        expect(page.locator("#students-title")).to_have_text(
+            "Profils étudiants pour Mount Royal University"
+        )
         assert_accessible(page)
         assert errors == []
 

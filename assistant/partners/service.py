@@ -119,6 +119,23 @@ def offers_for(db: Database, institution: str) -> list[dict[str, Any]]:
         ]
 
 
+def students_for(db: Database, institution: str) -> list[dict[str, Any]]:
+    """Return the student profiles routed to one institution (submitted, with consent), newest first."""
+    query = (
+        select(Intake, Conversation)
+        .outerjoin(Conversation, Conversation.id == Intake.conversation_id)
+        .where(Intake.kind == "student", Intake.status == "submitted")
+        .order_by(Intake.submitted_at.desc(), Intake.created_at.desc())
+    )
+    with db.session() as s:
+        return [
+            intake_dict(i, c)
+            for i, c in s.execute(query)
+            if institution in (i.routed_to or [])
+            and shareable({"status": i.status, "fields": i.fields})
+        ]
+
+
 def overview(db: Database) -> list[dict[str, Any]]:
     """Return every routed offer with each institution's answer (the secretariat's view)."""
     with db.session() as s:

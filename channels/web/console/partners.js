@@ -22,6 +22,7 @@ const TEXT = {
     totals: "Totals", byInstitution: "By institution", byTerm: "By term",
     byWil: "By type of WIL", bySize: "By organization size",
     error: "Something went wrong: {m}",
+    students: "Student profiles for {i}", emptyStudents: "No student profiles routed to {i} yet.",
   },
   fr: {
     desk: "Offres pour {i}", offers: "Offres", outcomes: "Résultats",
@@ -38,6 +39,7 @@ const TEXT = {
     totals: "Totaux", byInstitution: "Par établissement", byTerm: "Par trimestre",
     byWil: "Par type d'AIT", bySize: "Par taille d'organisation",
     error: "Un problème est survenu : {m}",
+    students: "Profils étudiants pour {i}", emptyStudents: "Aucun profil étudiant transmis à {i} pour l'instant.",
   },
 };
 
@@ -163,7 +165,16 @@ export async function loadDesk(main, ctx, me) {
   const body = data.offers.length
     ? h("div", { class: "offer-cards", id: "desk" }, data.offers.map((offer) => offerCard(offer, data.terms || [])))
     : h("p", { class: "empty", id: "desk" }, pt("emptyDesk", { i: name }));
-  append(clear(main), [h("h2", {}, pt("desk", { i: name })), body]);
+  const studentFields = ["full_name", "program", "year_of_study", "wil_type", "preferred_term", "email"];
+  const students = (data.students || []).length
+    ? h("table", { class: "students", id: "desk-students" },
+        h("thead", {}, h("tr", {}, [pt("submitted"), pt("reference"), ...studentFields.map(labelOf)].map((c) => h("th", {}, c)))),
+        h("tbody", {}, data.students.map((st) => h("tr", { dataset: { id: st.id } },
+          h("td", { class: "when" }, when(st.submitted_at)), h("td", {}, st.reference),
+          studentFields.map((k) => h("td", {}, shownField(st, k)))))))
+    : h("p", { class: "empty" }, pt("emptyStudents", { i: name }));
+  append(clear(main), [h("h2", {}, pt("desk", { i: name })), body,
+    h("h2", { id: "students-title" }, pt("students", { i: name })), students]);
 }
 
 // --- the secretariat: every offer, every answer --------------------------------------------

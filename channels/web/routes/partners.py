@@ -18,11 +18,18 @@ from pydantic import BaseModel, Field, field_validator
 from assistant import display
 from assistant.errors import AuthError, ForbiddenError, UserInputError
 from assistant.events import conversation_topic
-from assistant.exports import EMPLOYER_COLUMNS
+from assistant.exports import EMPLOYER_COLUMNS, STUDENT_COLUMNS
 from assistant.handoff.service import STREAMED_CHANNELS
 from assistant.liaisons import PARTNER_ROLE, active_account_by_token, institution_of
 from assistant.partners.reports import Period, iter_report_csv, outcomes_report, report_rows
-from assistant.partners.service import Answer, offers_for, overview, record_answer, tell_employer
+from assistant.partners.service import (
+    Answer,
+    offers_for,
+    overview,
+    record_answer,
+    students_for,
+    tell_employer,
+)
 from assistant.store.models import Liaison
 from assistant.text_input import clean_input_text
 from channels.web.deps import LiaisonDep, RuntimeDep, TokenDep
@@ -82,11 +89,12 @@ def partner_offers(runtime: RuntimeDep, partner: PartnerDep) -> dict[str, Any]:
         "institution": partner.institution,
         "institution_name": display.institution_label(partner.institution),
         "offers": offers_for(runtime.db, partner.institution),
+        "students": students_for(runtime.db, partner.institution),
         "terms": term_options(date.today()),
         # The partner desk labels fields itself: the intake API is the secretariat's.
         "field_labels": {
-            name: {lang: display.field_label("employer", name, lang) for lang in display.EN_FR}
-            for name in EMPLOYER_COLUMNS
+            name: {lang: display.field_label(None, name, lang) for lang in display.EN_FR}
+            for name in (*EMPLOYER_COLUMNS, *STUDENT_COLUMNS)
         },
     }
 

@@ -146,3 +146,47 @@ def test_an_offer_goes_from_employer_to_partner_to_outcomes(
         assert errors == []
         context.close()
     http.close()
+
+
+def test_the_employer_sees_the_institutions_news_in_the_widget(
+    server: LiveServer, runtime: Runtime
+) -> None:
+    """The employer's open widget shows the news when the institution marks the offer filled."""
+    from tests.test_widget_browser import conversation_id, send, w, wait_for_event_stream
+
+    partner = create_liaison(runtime.db, "wil@sait.ca", "Sam Partner", "institution", "sait")
+    with chromium() as browser:
+        context = browser.new_context(viewport=DESKTOP, locale="fr-CA")
+        page = context.new_page()
+        page.goto(f"{server.url}/fr")
+        w(page, ".launcher").click()
+        expect(w(page, ".msg.assistant").first).to_be_visible()
+        send(page, "Bonjour")
+        expect(w(page, ".msg.user").first).to_contain_text("Bonjour")
+        cid = conversation_id(page)
+        with runtime.db.session() as s:
+            row = Intake(
+                kind="employer",
+                status="submitted",
+                conversation_id=cid,
+                fields={"organization_name": "Boulangerie Roy", "role_title": "Apprenti",
+                        "consent_to_share": True},
+                routed_to=["sait"],
+                submitted_at=datetime.now(UTC),
+            )  # fmt: skip
+            s.add(row)
+            s.flush()
+            offer_id, ref = row.id, row.id[:8].upper()
+        wait_for_event_stream(server, runtime, cid)
+        r = httpx.post(
+            f"{server.url}/api/partner/offers/{offer_id}/answer",
+            json={"status": "filled", "students_placed": 1, "term": "2027-winter"},
+            headers={"Authorization": f"Bearer {partner.token}"},
+            timeout=10,
+        )
+        assert r.status_code == 200 and r.json()["employer_told"]
+        news = w(page, ".msg.liaison .text").last
+        expect(news).to_have_text(
+            f"Votre offre {ref} (Apprenti) est pourvue par SAIT : 1 étudiant pour hiver 2027."
+        )
+        context.close()

@@ -4,7 +4,7 @@ The decision belongs to the intent router (`assistant.understanding.IntentRouter
 runtime; the form's own buttons and commands are the exact fast path, decided here without it.
 `CueRouter` is the default until the learned router is wired in: a thin adapter over the intake's
 existing cue functions, with no phrasings of its own (new phrasings go to
-`assistant/understanding/data/intents_from_dialogue.yaml`, which the router is trained on).
+`assistant/understanding/data/intents/from_dialogue.yaml`, which the router is trained on).
 """
 
 from __future__ import annotations

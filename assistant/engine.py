@@ -104,6 +104,7 @@ class Assistant:
             retriever=retriever,
             llm_extract=make_llm_extract(llm) if llm is not None else None,
             router=router,
+            outbound=self.outbound,
             clock=self.clock,
         )
 

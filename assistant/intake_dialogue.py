@@ -13,7 +13,7 @@ from assistant.answering import Answer, Citation, citation_for, find_passage
 from assistant.config import Settings
 from assistant.conversation.state import ConversationState
 from assistant.errors import ConflictError
-from assistant.events import LIAISON_TOPIC, EventBus, conversation_topic
+from assistant.events import LIAISON_TOPIC, EventBus, Outbound, conversation_topic
 from assistant.intake_store import (
     close_conversation_draft,
     discard_draft,
@@ -30,6 +30,8 @@ from assistant.understanding.protocols import IntentRouter
 logger = logging.getLogger(__name__)
 
 AnswerFn = Callable[[str], Awaitable[Answer]]
+# Channels that read the conversation's event stream; the others are pushed to (Telegram).
+STREAMED = frozenset({"web", "api", "cli"})
 Clock = Callable[[], datetime]
 
 
@@ -125,11 +127,14 @@ class IntakeDialogue:
         retriever: Any = None,
         llm_extract: LLMExtract | None = None,
         router: IntentRouter | None = None,
+        outbound: Outbound | None = None,
         clock: Clock,
     ) -> None:
         self.settings = settings
         # Decides confirm / deny / correct / cancel at each step; None uses the cue adapter.
         self.router = router
+        # Reaches a person on a push channel (Telegram) when a liaison submits their draft.
+        self.outbound = outbound
         self.db = db
         self.bus = bus
         self.notifier = notifier
@@ -352,10 +357,10 @@ class IntakeDialogue:
         text = say("submitted_by_liaison", locale, ref=stored["id"][:8].upper())
         told = close_conversation_draft(self.db, intake_id, text)
         if told is not None:
-            await self.bus.publish(
-                conversation_topic(told["conversation_id"]),
-                {"type": "message", "id": told["message"]["id"], "data": told["message"]},
-            )
+            event = {"type": "message", "id": told["message"]["id"], "data": told["message"]}
+            await self.bus.publish(conversation_topic(told["conversation_id"]), event)
+            if told["channel"] not in STREAMED and self.outbound is not None:
+                await self.outbound.deliver(told["channel"], told["conversation_id"], event)
         return stored
 
     def _locale_of(self, conversation_id: str | None) -> str:

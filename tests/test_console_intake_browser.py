@@ -84,3 +84,49 @@ def test_a_liaison_completes_a_consented_draft_and_submits_it_for_the_person(
     after = say(http, person, "thanks!")
     assert after["mode"] == "qa"
     http.close()
+
+
+def test_from_a_ticket_a_liaison_finishes_the_form_the_person_left_for_a_person(
+    server: LiveServer, runtime: Runtime, liaison: NewLiaison
+) -> None:
+    from tests.handoff_support import ask_for_human
+
+    http = httpx.Client(base_url=server.url, timeout=10)
+    person = start(http, locale="fr")
+    turn = say(
+        http,
+        person,
+        "Nous voulons accueillir 2 stagiaires coop l'été prochain. Je suis Lise de la Boulangerie "
+        "Chez Lise, 8 employés à Airdrie, lise@chezlise.ca, payé 17 $ de l'heure, et oui vous "
+        "pouvez transmettre mes coordonnées aux établissements",
+    )
+    assert turn["mode"] == "intake" and turn["intake"]["fields"].get("consent_to_share") is True
+    ticket = ask_for_human(http, person, "Je veux parler à une personne")["handoff"]["id"]
+    with chromium() as browser:
+        context = browser.new_context(viewport=DESKTOP, locale="fr-CA")
+        context.add_init_script("localStorage.setItem('wil-console-lang', 'fr')")
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{server.url}/console#/handoffs/{ticket}")
+        page.fill("#login-email", liaison.email)
+        page.fill("#login-password", liaison.password)
+        page.click("#login-submit")
+        page.click("#open-draft")
+        expect(page.locator("#intake-verdict")).to_contain_text("Manque encore")
+        for row in page.locator("#intake-form tbody tr[data-field]").all():
+            field = row.get_attribute("data-field")
+            if field in ("industry", "role_title") and not row.locator("input").input_value():
+                row.locator("input").fill(
+                    "Commerce de détail" if field == "industry" else "Aide-pâtissier"
+                )
+        page.click("#intake-submit")
+        expect(page.locator("#intake-verdict")).to_contain_text("Envoyé par Lee Liaison")
+        assert not errors, errors
+    with runtime.db.session() as s:
+        row = s.scalars(select(Intake).where(Intake.conversation_id == person.id)).one()
+    assert row.status == "submitted" and row.submitted_by == liaison.id
+    assert row.fields["role_title"] == "Aide-pâtissier"
+    told = [m["text"] for m in messages(http, person) if m["role"] == "assistant"][-1]
+    assert "personne-ressource a complété votre demande" in told
+    http.close()

@@ -144,3 +144,28 @@ def test_a_draft_without_consent_cannot_be_submitted_for_the_person(
     r = client.post(f"/api/intakes/{intake_id}/submit", headers=auth(liaison.token))
     assert r.status_code == 409 and "consent" in r.json()["detail"]
     assert [x.status for x in rows(runtime, person)] == ["collecting"]
+
+
+def test_a_telegram_person_is_told_when_a_liaison_submits_their_draft(
+    client: TestClient, runtime: Runtime, liaison: NewLiaison
+) -> None:
+    from assistant.conversations import create_conversation
+    from tests.handoff_support import in_app_loop
+
+    pushed: list[tuple[str, dict[str, Any]]] = []
+
+    async def sender(conversation_id: str, event: dict[str, Any]) -> None:
+        pushed.append((conversation_id, event))
+
+    runtime.outbound.register("telegram", sender)
+    conv, _ = create_conversation(runtime.db, channel="telegram", channel_user_id="4242")
+    turn = in_app_loop(client, lambda: runtime.assistant.handle(conv.id, CONSENTED))
+    intake_id = str((turn.intake or {})["id"])
+    headers = auth(liaison.token)
+    fields = {"industry": "Technology", "role_title": "Junior technician"}
+    assert client.patch(
+        f"/api/intakes/{intake_id}", json={"fields": fields}, headers=headers
+    ).is_success
+    assert client.post(f"/api/intakes/{intake_id}/submit", headers=headers).is_success
+    assert [cid for cid, _ in pushed] == [conv.id]
+    assert intake_id[:8].upper() in pushed[0][1]["data"]["text"]

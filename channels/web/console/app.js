@@ -3,7 +3,7 @@
 
 import { api, ApiError, setCsrf } from "/console/assets/api.js";
 import { append, clear, h } from "/console/assets/dom.js";
-import { loadDrafts, loadIntake, paintDraftsNav } from "/console/assets/intake.js";
+import { loadDrafts, loadIntake, openDraftLink, paintDraftsNav } from "/console/assets/intake.js";
 import { duration, fieldLabel, getLang, intakeStatus, label, reasonLabel, setFieldLabels, setLang, setZone, summaryText, t, when } from "/console/assets/i18n.js";
 import { loadDesk, loadOffers, loadOutcomes, pt } from "/console/assets/partners.js";
 
@@ -270,6 +270,7 @@ function intakeNode(intake) {
   if (!intake) return h("p", { class: "empty" }, t("noIntake"));
   return h("div", {},
     h("p", {}, `${t(intake.kind) || intake.kind} · ${intakeStatus(intake.status || "")}`),
+    intake.id ? openDraftLink(intake.id, intake.status) : null,
     h("table", { class: "intake" }, h("tbody", {}, intake.fields.map((f) =>
       h("tr", { class: `field-${f.status}` },
         h("th", {}, fieldLabel(f.name, f.label), f.required ? " *" : ""),

@@ -17,6 +17,7 @@ const TEXT = {
     noConsent: "The person has not consented to share: it cannot be submitted for them.",
     missing: "Still missing: {f}", ready: "Complete, with the person's consent.",
     open: "Open", yes: "Yes", no: "No", unset: "—", created: "Started", kind: "Form",
+    openDraft: "Complete this form for the person →", openSubmitted: "Open the submitted form →",
     employer: "Employer", student: "Student", required: "required",
   },
   fr: {
@@ -29,6 +30,7 @@ const TEXT = {
     noConsent: "La personne n'a pas consenti au partage : impossible de l'envoyer en son nom.",
     missing: "Manque encore : {f}", ready: "Complet, avec le consentement de la personne.",
     open: "Ouvrir", yes: "Oui", no: "Non", unset: "—", created: "Commencé", kind: "Formulaire",
+    openDraft: "Compléter ce formulaire pour la personne →", openSubmitted: "Ouvrir le formulaire envoyé →",
     employer: "Employeur", student: "Étudiant", required: "obligatoire",
   },
 };
@@ -45,6 +47,12 @@ export function paintDraftsNav(view) {
   link.textContent = say("drafts");
   if (view === "drafts" || view === "intake") link.setAttribute("aria-current", "page");
   else link.removeAttribute("aria-current");
+}
+
+// From a ticket: the person's form, to complete and submit for them (or to read, once submitted).
+export function openDraftLink(id, status) {
+  const key = status === "submitted" ? "openSubmitted" : "openDraft";
+  return h("p", {}, h("a", { href: `#/intakes/${encodeURIComponent(id)}`, id: "open-draft" }, say(key)));
 }
 
 function failure(main, err, onAuth) {

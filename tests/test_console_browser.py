@@ -233,3 +233,28 @@ def test_a_slow_queue_answer_does_not_replace_the_ticket_opened_since(
         page.wait_for_timeout(1500)  # time for the late answer to arrive and be painted
         expect(page.locator("#transcript")).to_be_visible()
         expect(page.locator("#queue")).to_have_count(0)
+
+
+def test_a_new_ticket_shows_in_the_tab_title_while_the_liaison_is_elsewhere(
+    server: LiveServer, runtime: Runtime, liaison: NewLiaison
+) -> None:
+    with chromium() as browser:
+        page = browser.new_page(viewport=DESKTOP, locale="en-CA")
+        page.goto(f"{server.url}/console")
+        page.fill("#login-email", liaison.email)
+        page.fill("#login-password", liaison.password)
+        page.click("#login-submit")
+        expect(page.locator("#queue")).to_be_visible()
+        _subscribed(runtime, LIAISON_TOPIC)
+        page.evaluate(
+            "Object.defineProperty(document, 'hidden', {configurable: true, get: () => true})"
+        )
+        http = httpx.Client(base_url=server.url, timeout=10)
+        ask_for_human(http, start(http))
+        http.close()
+        expect(page).to_have_title("(1) WIL liaison console")
+        page.evaluate(
+            """() => { Object.defineProperty(document, 'hidden', {configurable: true, get: () => false});
+                       document.dispatchEvent(new Event('visibilitychange')); }"""
+        )
+        expect(page).to_have_title("WIL liaison console")

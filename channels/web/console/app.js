@@ -17,7 +17,7 @@ const current = (nav) => nav === state.nav;
 
 function paintShell() {
   document.documentElement.lang = getLang();
-  document.title = t("title");
+  document.title = state.unseen ? `(${state.unseen}) ${t("title")}` : t("title");
   document.getElementById("title").textContent = t("title");
   document.getElementById("nav-queue").textContent = t("queue");
   document.getElementById("nav-intakes").textContent = t("intakes");
@@ -159,6 +159,7 @@ function connectEvents() {
   on("handoff_created", () => {
     if (state.view === "queue") loadQueue();
     flash(t("newTicket"));
+    alertInBackground();
   });
   on("user_message", (data) => appendLive(data));
   on("liaison_message", (data) => appendLive(data));
@@ -172,6 +173,27 @@ function connectEvents() {
     });
   }
 }
+
+// A liaison working in another tab sees "(2) WIL liaison console" and, when the browser allows
+// notifications for this page, a notification; both clear when the tab is looked at again.
+function alertInBackground() {
+  if (!document.hidden) return;
+  state.unseen = (state.unseen || 0) + 1;
+  document.title = `(${state.unseen}) ${t("title")}`;
+  if (typeof Notification !== "undefined" && Notification.permission === "granted") {
+    try {
+      new Notification(t("title"), { body: t("newTicket"), tag: "wil-new-ticket" });
+    } catch (err) {
+      /* some browsers only notify from a service worker */
+    }
+  }
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (document.hidden || !state.unseen) return;
+  state.unseen = 0;
+  document.title = t("title");
+});
 
 function flash(text) {
   const note = h("div", { class: "flash", role: "status" }, text);

@@ -27,7 +27,7 @@ StatusQ = Annotated[
 class DraftChanges(BaseModel):
     """Field values a liaison fills in or corrects on a draft (null clears a field)."""
 
-    fields: dict[str, Any] = Field(max_length=50)
+    fields: dict[str, Any] = Field(default_factory=dict, max_length=50)
 
 
 @router.get("", summary="List intakes (liaison token)")

@@ -297,8 +297,9 @@ def set_role(
 ) -> tuple[LiaisonInfo, str]:
     """Change an account's role; return it and its previous role (refused for the last active admin).
 
-    Becoming `institution` needs the institution; leaving it drops the scope. A change of role
-    ends the account's console sessions, so no open page keeps what the old role could see.
+    Becoming `institution` needs the institution; leaving it drops the scope. A change that
+    narrows or moves what the account may see ends its console sessions, so no open page keeps
+    what the old role could see.
     """
     wanted = check_role(role)
     scope = check_institution(institution) if wanted == PARTNER_ROLE else None
@@ -310,7 +311,12 @@ def set_role(
         if previous == "admin" and wanted != "admin":
             _refuse_last_admin(s, row, "demote")
         current = s.get(PartnerAccount, row.id)
-        changed = previous != wanted or (current.institution if current else None) != scope
+        # Sessions end when what the account may see shrinks or moves: a demoted admin, an
+        # account entering or leaving the partner desk, a partner moved to another institution.
+        changed = (previous == "admin" and wanted != "admin") or (
+            PARTNER_ROLE in (previous, wanted)
+            and (previous != wanted or (current.institution if current else None) != scope)
+        )
         row.role = wanted
         if scope is None and current is not None:
             s.delete(current)

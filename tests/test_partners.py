@@ -345,3 +345,22 @@ def test_student_profiles_reach_their_institution_with_consent(
     desk = client.get("/api/partner/offers", headers=auth(partner.token)).json()
     assert [s["fields"]["full_name"] for s in desk["students"]] == ["Ana Silva"]
     assert desk["field_labels"]["year_of_study"]["fr"] == "Année d'études"
+
+
+def test_moving_an_account_to_or_from_the_partner_desk_ends_its_console_sessions(
+    client: TestClient, runtime: Runtime, partner: NewLiaison, liaison: NewLiaison
+) -> None:
+    for account in (partner, liaison):
+        r = client.post(
+            "/console/api/login", json={"email": account.email, "password": account.password}
+        )
+        assert r.status_code == 200
+    set_role(runtime.db, partner.email, "institution", "sait")  # another institution
+    set_role(runtime.db, liaison.email, "institution", "mru")  # into the partner desk
+    client.cookies.clear()
+    from sqlalchemy import func
+
+    from assistant.store.models import ConsoleSession
+
+    with runtime.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(ConsoleSession)) == 0

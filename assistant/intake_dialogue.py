@@ -212,6 +212,7 @@ class IntakeDialogue:
                 llm_extract=self.llm_extract,
                 router=self.router,
                 source=latest_user_message(self.db, conversation_id),
+                paused=resumed,
             )
         except intake.IntakeClosedError:
             return Plan(text="", mode="qa", state={"intake": None})

@@ -156,3 +156,24 @@ def test_the_default_cue_router_until_the_learned_one_is_injected(
 ) -> None:
     signals = TurnSignals(step=step, form_kind="employer")  # type: ignore[arg-type]
     assert CueRouter().route(text, signals).label == label
+
+
+def test_after_a_pause_taking_the_form_up_again_is_read_before_the_question() -> None:
+    """A router that reads "continue my offer" as starting an offer when nothing is asked."""
+    step = start_intake("employer", "We'd like to host a co-op student", locale="en", today=TODAY)
+    assert step.state.asking == "organization_name"
+
+    class Router:
+        def route(self, text: str, signals: TurnSignals) -> Decision:
+            label = "start_employer" if signals.step == "idle" else "answer"
+            return Decision(label, 0.9, "fake")
+
+    back = continue_intake(
+        step.state, "continue my offer", locale="en", today=TODAY, router=Router(), paused=True
+    )
+    assert back.state.asking == "organization_name"
+    assert "organization_name" not in back.state.fields
+    answered = continue_intake(
+        back.state, "Prairie Robotics", locale="en", today=TODAY, router=FakeRouter({}), paused=True
+    )
+    assert answered.state.fields["organization_name"] == "Prairie Robotics"

@@ -634,8 +634,13 @@ def continue_intake(
     llm_extract: LlmExtract | None = None,
     router: IntentRouter | None = None,
     source: Source = None,
+    paused: bool = False,
 ) -> IntakeStep:
     """Take the person's next message: answer, correction, question, cancel or confirmation.
+
+    `paused` says the form was left open while a liaison held the conversation: the first message
+    back is first read as the conversation stands (nothing asked), so "continue my offer" takes
+    the form up again instead of answering its question.
 
     What the message does at this step (confirm, deny, correct, cancel, question, answer) is the
     intent router's decision, the form's buttons being the exact fast path (`repair.decide`).
@@ -648,6 +653,10 @@ def continue_intake(
         if clarified is not None:
             return clarified
     confirming = current.status == "confirming"
+    if paused:
+        back = decide(router, text, step="idle", locale=locale, kind=current.kind, asked_field=None)
+        if back.label == "resume":
+            return _resume(current, locale)
     decision = decide(
         router,
         text,

@@ -9,10 +9,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from assistant import replies
-from assistant.answering import Answer, Answerer, contextualize, decline_suggestions
+from assistant.answering import Answer, Answerer, decline_suggestions
+from assistant.answering.followup import LLMRewriter, OfflineRewriter, QueryRewriter, Topic
 from assistant.llm import ChatMessage
 from assistant.plan import Plan
 from assistant.privacy import Masker
+from assistant.retrieval.audience import AudienceCues
+from assistant.retrieval.rerank import RetrievalSignals
 from assistant.store.db import Database
 from assistant.store.models import KnowledgeGap
 from assistant.turn_store import TurnContext
@@ -65,9 +68,45 @@ def llm_history(ctx: TurnContext, masker: Masker) -> list[ChatMessage]:
 class Questions:
     """Answer the person's questions and remember what the knowledge base could not answer."""
 
-    def __init__(self, db: Database, answerer: Answerer) -> None:
+    def __init__(
+        self,
+        db: Database,
+        answerer: Answerer,
+        *,
+        rewriter: QueryRewriter | None = None,
+        audiences: AudienceCues | None = None,
+    ) -> None:
+        """Answer with `answerer`; `rewriter` turns follow-ups into standalone queries (default:
+        the language model's rewrite when one is configured, else the offline reading)."""
         self.db = db
         self.answerer = answerer
+        if rewriter is None:
+            chat = answerer.chat
+            rewriter = LLMRewriter(chat) if chat is not None else OfflineRewriter()
+        self.rewriter = rewriter
+        self.audiences = audiences or AudienceCues.load()
+
+    def signals(self, ctx: TurnContext) -> tuple[RetrievalSignals, dict[str, Any]]:
+        """Return what retrieval should weigh for this message (who asks, which institution),
+        and the conversation state that remembers it for the next turns."""
+        state = ctx.state
+        intake_kind = (state.get("intake") or {}).get("kind")
+        audience = (
+            self.audiences.infer(ctx.text)
+            or state.get("audience")
+            or (intake_kind if intake_kind in ("employer", "student") else None)
+        )
+        retriever = self.answerer.retriever
+        named = retriever.institutions().named(ctx.text, ctx.locale) if retriever else []
+        institution = named[0] if named else state.get("institution")
+        signals = RetrievalSignals(
+            locale=ctx.locale,
+            previous_user_texts=tuple(ctx.previous),
+            decline_streak=int(state.get("decline_streak", 0)),
+            audience=audience,
+            institutions=(institution,) if institution else (),
+        )
+        return signals, {"audience": audience, "institution": institution}
 
     async def answer_only(self, ctx: TurnContext, question: str, stream: TurnStream) -> Answer:
         """Answer a question asked inside another flow (an intake), without changing the mode."""
@@ -80,7 +119,14 @@ class Questions:
     async def answer(self, ctx: TurnContext, stream: TurnStream, escalate: OpenHandoff) -> Plan:
         """Answer the message, reading it as a follow-up of the last answer when it is one."""
         streak = int(ctx.state.get("decline_streak", 0))
-        follow = contextualize(ctx.text, ctx.topic)
+        signals, remembered = self.signals(ctx)
+        topic = Topic(
+            question=ctx.topic,
+            keys=tuple(ctx.topic_keys),
+            institution=ctx.state.get("institution"),
+            audience=ctx.state.get("audience"),
+        )
+        follow = await self.rewriter.rewrite(ctx.text, topic, ctx.locale)
         if follow.contextual:
             logger.debug("follow-up of %r searched as %r", ctx.topic, follow.query)
         masker = masker_for(ctx)
@@ -92,6 +138,7 @@ class Questions:
             anchors=ctx.topic_keys if follow.refers_back else (),
             must_name=follow.mentions if follow.names else None,
             history=llm_history(ctx, masker) if follow.contextual else None,
+            signals=signals,
             masker=masker,
             on_delta=stream.callback,
             decline_streak=streak if streak < 2 else 0,
@@ -109,7 +156,7 @@ class Questions:
                 answer_suggestions(ctx.text, ctx.locale),
                 list(answer.citations),
                 mode="qa",
-                state={"decline_streak": 0, "pending": None},
+                state={"decline_streak": 0, "pending": None, **remembered},
                 meta=meta,
             )
         streak += 1
@@ -118,12 +165,22 @@ class Questions:
             opened.text = f"{answer.text}\n\n{opened.text}"
             opened.state.setdefault("decline_streak", 0)
             return opened
+        if answer.nearby:
+            # The nearest sections' headings are questions the guides answer: offer them, and a person.
+            meta["nearby"] = list(answer.nearby)
+            chips = [*answer.nearby, decline_suggestions(ctx.locale)[0]]
+        elif streak == 2:
+            chips = replies.suggestions("offer_handoff", ctx.locale)
+        else:
+            chips = decline_suggestions(ctx.locale)
         return Plan(
             answer.text,
-            replies.suggestions("offer_handoff", ctx.locale)
-            if streak == 2
-            else decline_suggestions(ctx.locale),
-            state={"decline_streak": streak, "pending": "offer_handoff" if streak == 2 else None},
+            chips,
+            state={
+                "decline_streak": streak,
+                "pending": "offer_handoff" if streak == 2 else None,
+                **remembered,
+            },
             meta=meta,
         )
 

@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from assistant.understanding.vocab import institution_ids
+
 __all__ = [
     "AREAS",
     "AUDIENCES",
@@ -34,15 +36,17 @@ __all__ = [
     "fact_differences",
     "load_page",
     "load_pages",
+    "questions_of",
 ]
 
 LANGS = ("en", "fr")
 AREAS = ("playbook", "students", "institutions")
 AUDIENCES = ("employer", "student", "all")
-INSTITUTIONS = ("ucalgary", "mru", "sait", "bow_valley", "ambrose", "st_marys", "auarts")
+# The one institution registry (assistant/understanding/data/vocab/institutions.yaml).
+INSTITUTIONS = institution_ids()
 
 REQUIRED_KEYS = ("id", "pair", "title", "lang", "audience", "source_url", "reviewed")
-OPTIONAL_KEYS = ("institution", "sources")
+OPTIONAL_KEYS = ("institution", "sources", "questions", "names")
 # Front matter that must be identical in a page and its twin.
 TWIN_KEYS = ("pair", "audience", "institution", "source_url", "reviewed")
 
@@ -646,6 +650,14 @@ def _check_page(page: Page) -> list[str]:
     if reviewed is not None and not _is_date(reviewed):
         problems.append(f"{where}: reviewed must be a YYYY-MM-DD date, got {reviewed!r}")
 
+    problems += _check_questions(page, where)
+    names = meta.get("names")
+    if names is not None:
+        if area != "institutions":
+            problems.append(f"{where}: 'names' is only allowed on institutions/ pages")
+        elif not _string_list(names):
+            problems.append(f"{where}: names must be a list of non-empty strings")
+
     if not page.title:
         problems.append(f"{where}: missing '# Title' line")
     if not page.sections:
@@ -656,6 +668,43 @@ def _check_page(page: Page) -> list[str]:
         if not text.strip():
             problems.append(f"{where}#{anchor}: empty section")
     return problems
+
+
+def _string_list(value: object) -> bool:
+    """True for a non-empty list of non-empty strings."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, str) and v.strip() for v in value)
+    )
+
+
+def _check_questions(page: Page, where: str) -> list[str]:
+    """Check the front matter's `questions`: section anchor -> the questions people ask it."""
+    asked = page.meta.get("questions")
+    if asked is None:
+        return []
+    if not isinstance(asked, dict):
+        return [f"{where}: questions must map section anchors to lists of questions"]
+    problems: list[str] = []
+    for anchor, questions in asked.items():
+        if anchor not in page.sections:
+            problems.append(f"{where}: questions for #{anchor}, which is no section of the page")
+        if not _string_list(questions):
+            problems.append(f"{where}#{anchor}: questions must be a list of non-empty strings")
+    return problems
+
+
+def questions_of(page: Page) -> dict[str, list[str]]:
+    """Return the questions the page's front matter lists per section anchor."""
+    asked = page.meta.get("questions")
+    if not isinstance(asked, dict):
+        return {}
+    return {
+        str(anchor): [str(q) for q in questions if isinstance(q, str)]
+        for anchor, questions in asked.items()
+        if isinstance(questions, list)
+    }
 
 
 def _is_date(value: object) -> bool:
@@ -701,6 +750,13 @@ def _check_pair(en: Page, fr: Page) -> list[str]:
         if str(a) != str(b):
             problems.append(f"{where}: front matter {key!r} differs: en={a!r} fr={b!r}")
 
+    en_asked, fr_asked = set(questions_of(en)), set(questions_of(fr))
+    if en_asked != fr_asked:
+        problems.append(
+            f"{where}: twins list questions for different sections; "
+            f"only in en: {sorted(en_asked - fr_asked)}; only in fr: {sorted(fr_asked - en_asked)}"
+        )
+
     only_en = [a for a in en.sections if a not in fr.sections]
     only_fr = [a for a in fr.sections if a not in en.sections]
     if only_en:
@@ -720,6 +776,23 @@ def _check_pair(en: Page, fr: Page) -> list[str]:
                 f"{where}#{anchor}: facts differ between twins; "
                 f"only in en: {only_en}; only in fr: {only_fr}"
             )
+    return problems
+
+
+def _duplicate_questions(pages: list[Page]) -> list[str]:
+    """Return the questions listed for two different sections (a question answers one section)."""
+    problems: list[str] = []
+    seen: dict[tuple[str, str], str] = {}
+    for page in pages:
+        for anchor, questions in questions_of(page).items():
+            key = page.section_key(anchor)
+            for question in questions:
+                folded = (page.lang_dir, " ".join(question.lower().split()).rstrip(" ?"))
+                other = seen.setdefault(folded, key)
+                if other != key:
+                    problems.append(
+                        f"{page.relpath}: question {question!r} is listed for {key} and {other}"
+                    )
     return problems
 
 
@@ -754,6 +827,8 @@ def check_twins(pages: Iterable[Page]) -> list[str]:
                     f"{page.relpath}: pair {pair!r} also used by {seen_pairs[pair_lang]}"
                 )
             seen_pairs.setdefault(pair_lang, page.relpath)
+
+    problems += _duplicate_questions(pages)
 
     en_pages, fr_pages = by_lang["en"], by_lang["fr"]
     for key in sorted(set(en_pages) | set(fr_pages)):

@@ -69,6 +69,11 @@ class Outcome:
     composer: str | None
     reply: str
     subset: str = ""
+    # Answered with citations, none of them a section the case lists, and without its facts: a
+    # cited answer to a different question (or any citation on a question to decline).
+    different_question: bool = False
+    # Declined while naming the nearest sections the guides have (weak retrieval said).
+    nearby: bool = False
 
 
 # Held-out batches, in the order they were written; each is the dataset section `<name>_cases`.
@@ -117,6 +122,23 @@ def judge(
     return reasons
 
 
+def answered_elsewhere(
+    case: Case, cited_keys: set[Any], reasons: list[str], meta: dict[str, Any]
+) -> bool:
+    """Say whether the reply is a cited answer to a different question than the case's."""
+    if not cited_keys - {None}:
+        return False
+    if case.category != "fact":
+        return True
+    missing = any(r.startswith("missing fact") for r in reasons)
+    return (
+        meta.get("answer_status") == "answered"
+        and bool(case.keys)
+        and not (cited_keys & set(case.keys))
+        and missing
+    )
+
+
 async def run_cases(
     settings: Settings, retriever: Any, llm: ChatModel | None, cases: list[Case]
 ) -> list[Outcome]:
@@ -155,6 +177,8 @@ async def run_cases(
                         composer=meta.get("composer"),
                         reply=turn.text,
                         subset=case.subset,
+                        different_question=answered_elsewhere(case, cited_keys, reasons, meta),
+                        nearby=bool(meta.get("nearby")),
                     )
                 )
         finally:
@@ -182,6 +206,15 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
         by_both[f"{o.lang}/{o.category}"].append(o)
     keyed = [o for o in outcomes if o.cited_expected is not None]
     latencies = sorted(o.latency_ms for o in outcomes)
+    different = {
+        lang: {
+            "count": sum(o.different_question for o in items),
+            "total": len(items),
+            "rate": round(sum(o.different_question for o in items) / len(items), 3),
+            "ids": [o.id for o in items if o.different_question],
+        }
+        for lang, items in sorted(by_lang.items())
+    }
     return {
         "overall": _rate(outcomes),
         "by_language": {k: _rate(v) for k, v in sorted(by_lang.items())},
@@ -190,6 +223,8 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
         "cited_expected_section": round(sum(bool(o.cited_expected) for o in keyed) / len(keyed), 3)
         if keyed
         else None,
+        "answered_a_different_question": different,
+        "declined_with_nearby_topics": sum(o.nearby for o in outcomes),
         "llm_fallbacks": sum(
             1 for o in outcomes if o.category == "fact" and o.composer == "extractive"
         ),

@@ -24,14 +24,17 @@ from assistant.retrieval import (
     Passage,
     default_knowledge_dir,
     ingest,
+    rerank_fit,
 )
 from assistant.retrieval.ingest import PIPELINE_VERSION
+from assistant.retrieval.rerank import RetrievalSignals
 
 logger = logging.getLogger(__name__)
 
 EVALS_DIR = Path(__file__).resolve().parent
 DEFAULT_DATASET = EVALS_DIR / "datasets" / "retrieval.yaml"
 DEFAULT_OUTPUT = EVALS_DIR / "results" / "retrieval.json"
+ANSWERS_DATASET = EVALS_DIR / "datasets" / "answers.yaml"
 METHODS = ("bm25", "dense", "hybrid")
 
 Question = dict[str, Any]
@@ -80,8 +83,9 @@ def evaluate(
         "dense": lambda q: retriever.dense_search(
             q["q"], q["lang"], _aud(q, use_audience), None, k=5
         ),
+        # The hybrid search weighs the audience as the conversation's (a signal, not a filter).
         "hybrid": lambda q: (
-            retriever.search(q["q"], q["lang"], _aud(q, use_audience), None, k=5).passages
+            retriever.search(q["q"], q["lang"], k=5, signals=_signals(q, use_audience)).passages
         ),
     }
     ranks: dict[str, list[int | None]] = {m: [] for m in METHODS}
@@ -125,7 +129,9 @@ def evaluate(
         if idx:
             metrics[group] = {m: _score([ranks[m][i] for i in idx]) for m in METHODS}
     in_scope_relevant = sum(
-        1 for q in questions if retriever.search(q["q"], q["lang"], _aud(q, use_audience)).relevant
+        1
+        for q in questions
+        if retriever.search(q["q"], q["lang"], signals=_signals(q, use_audience)).relevant
     )
     oos = [(q, retriever.search(q["q"], q["lang"])) for q in out_of_scope]
     return {
@@ -146,6 +152,74 @@ def evaluate(
 def _aud(q: Question, use_audience: bool) -> str | None:
     """Return the question's audience filter when enabled."""
     return q.get("audience") if use_audience else None
+
+
+def _signals(q: Question, use_audience: bool) -> RetrievalSignals:
+    """Return the conversation signals a question is asked with (its audience, when enabled)."""
+    return RetrievalSignals(locale=q["lang"], audience=_aud(q, use_audience))
+
+
+def answer_examples(path: Path = ANSWERS_DATASET) -> list[Question]:
+    """Return the answers eval's questions that name the sections answering them (standalone
+    questions only: a follow-up's meaning depends on the turn before it)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    out: list[Question] = []
+    for batch in ("cases", "blind_cases", "blind2_cases", "blind3_cases"):
+        for case in data.get(batch) or []:
+            if case.get("category") == "fact" and case.get("keys") and not case.get("history"):
+                out.append(
+                    {
+                        "q": case["q"],
+                        "lang": case["lang"],
+                        "expected": case["keys"],
+                        "source": "answers",
+                    }
+                )
+    return out
+
+
+def score_reranker(
+    retriever: HybridRetriever, questions: list[Question], folds: int = rerank_fit.FOLDS
+) -> tuple[dict[str, Any], rerank_fit.LinearReranker]:
+    """Fit the reranker on the examples; return k-fold cross-validated and in-sample recall per
+    source and language (and the fused order before reranking), with the model fitted on all."""
+    examples = rerank_fit.collect(retriever, questions)
+    model, cv = rerank_fit.fit_all(examples, folds)
+    in_sample = [rerank_fit.rank_of(model, e).rank for e in examples]
+    fused = [
+        next((i for i, c in enumerate(e.candidates, 1) if c.key in e.expected), None)
+        for e in examples
+    ]
+    sources = [q.get("source", "retrieval") for q in questions]
+    report: dict[str, Any] = {"folds": folds, "examples": len(examples)}
+    groups: dict[str, Callable[[int], bool]] = {
+        "all": lambda i: True,
+        "en": lambda i: examples[i].lang == "en",
+        "fr": lambda i: examples[i].lang == "fr",
+        "retrieval set": lambda i: sources[i] == "retrieval",
+        "answers set": lambda i: sources[i] == "answers",
+        "heldout": lambda i: examples[i].heldout,
+    }
+    for group, pick in groups.items():
+        idx = [i for i in range(len(examples)) if pick(i)]
+        if idx:
+            report[group] = {
+                "fused": rerank_fit.recall([fused[i] for i in idx]),
+                "cross_validated": rerank_fit.recall([cv[i].rank for i in idx]),
+                "in_sample": rerank_fit.recall([in_sample[i] for i in idx]),
+            }
+    sure = [model.sureness([s.top, s.top - s.margin]) >= model.threshold for s in cv]
+    within = [s.rank is not None and s.rank <= rerank_fit.CONFIDENT_WITHIN for s in cv]
+    report["confidence"] = {
+        "threshold": model.threshold,
+        "cross_validated_trusted": round(sum(sure) / len(sure), 4),
+        "trusted_and_right": sum(a and b for a, b in zip(sure, within, strict=True)),
+        "trusted_but_wrong": sum(a and not b for a, b in zip(sure, within, strict=True)),
+        "doubted_but_right": sum(b and not a for a, b in zip(sure, within, strict=True)),
+        "doubted_and_wrong": sum(not a and not b for a, b in zip(sure, within, strict=True)),
+    }
+    report["weights"] = {k: round(v, 3) for k, v in model.weights.items()}
+    return report, model
 
 
 def _has_twin(retriever: HybridRetriever, key: str) -> bool:
@@ -175,6 +249,39 @@ def print_report(report: dict[str, Any]) -> None:
         table.add_row(*row)
     console = Console(width=max(Console().width, 130))
     console.print(table)
+    rr = report.get("reranker")
+    if rr:
+        table = Table(title=f"Reranker: {rr['folds']}-fold cross-validated beside in-sample")
+        for col in (
+            "subset",
+            "n",
+            "fused R@1",
+            "fused R@5",
+            "CV R@1",
+            "CV R@5",
+            "in-sample R@1",
+            "in-sample R@5",
+        ):
+            table.add_column(col, justify="right")
+        for group in ("all", "en", "fr", "retrieval set", "answers set", "heldout"):
+            g = rr[group]
+            table.add_row(
+                group,
+                str(g["fused"]["n"]),
+                *(
+                    f"{g[part][m]:.2f}"
+                    for part in ("fused", "cross_validated", "in_sample")
+                    for m in ("recall@1", "recall@5")
+                ),
+            )
+        console.print(table)
+        conf = rr["confidence"]
+        console.print(
+            f"confidence (cross-validated): trusted {conf['cross_validated_trusted']:.0%}; "
+            f"trusted and right {conf['trusted_and_right']}, trusted but wrong "
+            f"{conf['trusted_but_wrong']}, doubted but right {conf['doubted_but_right']}, "
+            f"doubted and wrong {conf['doubted_and_wrong']}"
+        )
     rel = report["relevance"]
     console.print(
         f"in-scope flagged relevant: {rel['in_scope_flagged_relevant']:.2f}   "
@@ -220,6 +327,7 @@ def run(
     data_dir: Path | None = None,
     use_audience: bool = True,
     cache_dir: Path | None = None,
+    weights: Path | None = rerank_fit.DEFAULT_WEIGHTS,
 ) -> dict[str, Any]:
     """Build (or reuse from cache_dir) an index of the knowledge base, evaluate, print and save.
 
@@ -236,9 +344,26 @@ def run(
         index = KnowledgeIndex(folder, embedder, embedding_cache=shared_cache)
         summary = ingest(index, [knowledge], progress=True)
         started = time.perf_counter()
-        report = evaluate(
-            HybridRetriever(index), questions, out_of_scope, use_audience=use_audience
+        reranked, model = score_reranker(
+            HybridRetriever(index, reranker=None), questions + answer_examples()
         )
+        if weights is not None:
+            rerank_fit.save(
+                model,
+                weights,
+                data_hash=rerank_fit.data_hash(
+                    [dataset, ANSWERS_DATASET], index.index_info()["version"]
+                ),
+                examples=reranked["examples"],
+                cross_validated=reranked["all"]["cross_validated"],
+            )
+        report = evaluate(
+            HybridRetriever(index, reranker=model),
+            questions,
+            out_of_scope,
+            use_audience=use_audience,
+        )
+        report["reranker"] = reranked
         report["seconds"] = round(time.perf_counter() - started, 2)
         report["index"] = index.index_info()
         report["ingest_errors"] = summary.errors

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from assistant.store.models import Conversation
 from tests.fake_openai import FakeOpenAI, Reply
 from tests.test_engine_api import say, start
 
@@ -72,6 +73,8 @@ def test_the_model_sees_earlier_turns_masked_but_facts_only_from_passages(
         cid, token = start(client)
         fake_llm.push(Reply(text="SWPP covers 50% up to $5,000 [1]."))
         say(client, cid, token, f"I'm at jo@prairie.ca. {SWPP}")
+        # With a model, a follow-up is first rewritten into a standalone question, then answered.
+        fake_llm.push(Reply(structured={"question": "How does Mitacs Accelerate funding work?"}))
         # Cite the passage that says it: an answer its passage does not support is not shown.
         fake_llm.push(
             Reply(
@@ -82,6 +85,7 @@ def test_the_model_sees_earlier_turns_masked_but_facts_only_from_passages(
             )
         )
         body = say(client, cid, token, "what about Mitacs?")
+        rewrite = fake_llm.requests[-2]["messages"]
         sent = fake_llm.requests[-1]["messages"]
     assert body["reply"]["text"].startswith("Mitacs Accelerate")
     roles = [m["role"] for m in sent]
@@ -91,3 +95,17 @@ def test_the_model_sees_earlier_turns_masked_but_facts_only_from_passages(
     assert "SWPP" in earlier and "jo@prairie.ca" not in earlier
     assert "[1]" not in earlier  # old markers would point at passages the model no longer has
     assert "Mitacs" in sent[0]["content"]  # the passages were retrieved for the follow-up
+    assert "jo@prairie.ca" not in rewrite[-1]["content"] and "Mitacs" in rewrite[-1]["content"]
+
+
+def test_who_asks_is_remembered_and_a_follow_up_keeps_it(make_client: AppFactory) -> None:
+    with make_client() as (client, runtime):
+        cid, token = start(client)
+        say(client, cid, token, f"We're a small business and want to hire a student. {SWPP}")
+        follow = say(client, cid, token, "and for international students?")
+        with runtime.db.session() as s:
+            conv = s.get(Conversation, cid)
+            assert conv is not None
+            state = dict(conv.state or {})
+    assert state["audience"] == "employer"
+    assert follow["reply"]["citations"] and "SWPP" in titles(follow)

@@ -10,6 +10,10 @@ import pytest
 from assistant.retrieval import HybridRetriever, KnowledgeIndex, ingest
 from tests.test_retrieval_ingest import HashEmbedder, _page
 
+# Texts a first ingest of the three sections embeds: each section, then its heading alone (headings
+# are matched against questions by meaning).
+PER_INGEST = 3 + 3
+
 
 class CountingEmbedder(HashEmbedder):
     """HashEmbedder that counts how many document texts it was asked to embed."""
@@ -49,7 +53,7 @@ def test_rebuilding_the_same_content_in_the_same_data_dir_embeds_nothing(
     data = tmp_path / "data"
     first = CountingEmbedder()
     ingest(KnowledgeIndex(data, first), [kb], progress=False)
-    assert first.embedded == 3
+    assert first.embedded == PER_INGEST
 
     (data / "index_manifest.json").unlink()
     second = CountingEmbedder()
@@ -87,7 +91,7 @@ def test_a_shared_cache_file_serves_separate_data_dirs(tmp_path: Path, kb: Path)
     second = CountingEmbedder()
     index = KnowledgeIndex(tmp_path / "two", second, embedding_cache=shared)
     ingest(index, [kb], progress=False)
-    assert (first.embedded, second.embedded) == (3, 0)
+    assert (first.embedded, second.embedded) == (PER_INGEST, 0)
     assert shared.exists() and not (tmp_path / "two" / "embeddings_cache.sqlite").exists()
 
 
@@ -97,7 +101,7 @@ def test_cache_is_per_embedder(tmp_path: Path, kb: Path) -> None:
     other = CountingEmbedder(name="other-model", dim=32)
     index = KnowledgeIndex(tmp_path / "two", other, embedding_cache=shared)
     ingest(index, [kb], progress=False)
-    assert other.embedded == 3
+    assert other.embedded == PER_INGEST
     assert index.embed_texts(["Employers hire co-op students."]).shape == (1, 32)
 
 
@@ -107,7 +111,7 @@ def test_a_corrupt_cache_file_is_set_aside_and_rebuilt(tmp_path: Path, kb: Path)
     embedder = CountingEmbedder()
     index = KnowledgeIndex(tmp_path / "data", embedder, embedding_cache=bad)
     summary = ingest(index, [kb], progress=False)
-    assert summary.chunks_added == 3 and embedder.embedded == 3
+    assert summary.chunks_added == 3 and embedder.embedded == PER_INGEST
     assert (tmp_path / "bad.sqlite.corrupt").exists()
     again = CountingEmbedder()
     ingest(KnowledgeIndex(tmp_path / "other", again, embedding_cache=bad), [kb], progress=False)

@@ -60,3 +60,38 @@ def decline(
 def decline_suggestions(locale: str) -> list[str]:
     """Return the quick replies shown with a decline (a liaison first)."""
     return list(DECLINE_SUGGESTIONS[_lang(locale)])
+
+
+_NEARBY = {
+    "en": (
+        "I'm not sure the guides answer that exactly, and I'd rather not answer a different "
+        'question. Nearby, they cover: {topics}. Pick one below, or say "talk to a person" and a '
+        "liaison will help."
+    ),
+    "fr": (
+        "Je ne suis pas sûr que les guides répondent exactement à cette question, et je préfère ne "
+        "pas répondre à une autre. Ils traitent de sujets proches : {topics}. Choisissez-en un "
+        "ci-dessous, ou écrivez « parler à quelqu'un » et un agent de liaison vous aidera."
+    ),
+}
+NEARBY_TOPICS = 3
+
+
+def nearby(
+    locale: str, headings: list[str], *, streak: int = 1, best_score: float | None = None
+) -> Answer:
+    """Return a decline that names the nearest sections the guides do have (their headings, which
+    are questions) and offers a person; the headings come back as suggestions."""
+    lang = _lang(locale)
+    topics: list[str] = []
+    for heading in headings:
+        if heading and heading not in topics:
+            topics.append(heading)
+    topics = topics[:NEARBY_TOPICS]
+    if not topics:
+        return decline(locale, streak=streak, best_score=best_score)
+    quote = ("« {} »" if lang == "fr" else "“{}”").format
+    text = _NEARBY[lang].format(topics="; ".join(quote(t) for t in topics))
+    if streak >= 2:
+        text += _AGAIN[lang]
+    return Answer(text=text, status="declined", best_score=best_score, nearby=topics)

@@ -9,10 +9,19 @@ institution, that replaces the one the earlier question named ("what about Mitac
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
+from pydantic import BaseModel, Field
+
+from assistant.errors import LLMError
+from assistant.llm import ChatMessage, ChatModel
+from assistant.privacy import Masker
 from assistant.text_input import fold
+
+logger = logging.getLogger(__name__)
 
 # Entities a follow-up can swap: naming one drops its group's members from the earlier question.
 _GROUPS: dict[str, str] = {
@@ -181,3 +190,93 @@ def contextualize(text: str, topic: str | None) -> FollowUp:
     return FollowUp(
         query=f"{topic} {rest}".strip(), topic=topic, contextual=True, focus=topic, refers_back=True
     )
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What the conversation was last about: the question answered, the sections its answer
+    cited, and the institution and audience in play."""
+
+    question: str | None = None
+    keys: tuple[str, ...] = ()
+    institution: str | None = None
+    audience: str | None = None
+
+
+@runtime_checkable
+class QueryRewriter(Protocol):
+    """Turn a message that leans on the conversation into a standalone retrieval query."""
+
+    async def rewrite(self, text: str, topic: Topic, locale: str) -> FollowUp:
+        """Return how to search for `text` given the conversation's topic.
+
+        Args:
+            text: the person's message.
+            topic: what the last answer was about.
+            locale: the conversation's language.
+
+        Returns:
+            The query (the message itself when it stands alone) and what a later follow-up builds on.
+        """
+        ...
+
+
+class OfflineRewriter:
+    """Read a follow-up with the last question (no model): see `contextualize`."""
+
+    async def rewrite(self, text: str, topic: Topic, locale: str) -> FollowUp:
+        """Return the follow-up read with the topic's question."""
+        del locale
+        return contextualize(text, topic.question)
+
+
+class StandaloneQuestion(BaseModel):
+    """The model's rewrite of a follow-up."""
+
+    question: str = Field(description="The follow-up rewritten as one standalone question.")
+
+
+_REWRITE_PROMPT = (
+    "You rewrite a follow-up message from a conversation about work-integrated learning into one "
+    "standalone question that keeps the follow-up's meaning and language. Use the earlier question "
+    "only to fill in what the follow-up leaves out. Reply with the question only."
+)
+
+
+class LLMRewriter:
+    """Let the language model rewrite follow-ups; the offline reading stands when it fails."""
+
+    def __init__(self, chat: ChatModel, fallback: QueryRewriter | None = None) -> None:
+        self.chat = chat
+        self.fallback = fallback or OfflineRewriter()
+
+    async def rewrite(self, text: str, topic: Topic, locale: str) -> FollowUp:
+        """Return the model's standalone question when the message reads as a follow-up."""
+        offline = await self.fallback.rewrite(text, topic, locale)
+        if not offline.contextual or not topic.question:
+            return offline
+        lang = "French" if locale == "fr" else "English"
+        masker = Masker()  # emails, phone numbers and the like never leave
+        messages = [
+            ChatMessage("system", _REWRITE_PROMPT),
+            ChatMessage(
+                "user",
+                f"Earlier question: {masker.mask(topic.question)}\n"
+                f"Follow-up ({lang}): {masker.mask(text)}",
+            ),
+        ]
+        try:
+            rewritten = (await self.chat.structured(StandaloneQuestion, messages)).question.strip()
+        except LLMError as exc:
+            logger.info("follow-up rewrite fell back to the offline reading: %s", exc)
+            return offline
+        if not rewritten:
+            return offline
+        return FollowUp(
+            query=rewritten,
+            topic=rewritten,
+            contextual=True,
+            focus=offline.focus,
+            refers_back=offline.refers_back,
+            names=offline.names,
+        )

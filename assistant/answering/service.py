@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Protocol
 
-from assistant.answering.citations import find_passage
-from assistant.answering.decline import decline
+from assistant.answering.decline import decline, nearby
 from assistant.answering.extractive import compose_extractive, word_chunks
 from assistant.answering.llm_answer import OnDelta, compose_with_llm
 from assistant.answering.scope import is_shopping
@@ -17,6 +16,10 @@ from assistant.errors import LLMError
 from assistant.guardrails import is_out_of_scope
 from assistant.llm import ChatMessage, ChatModel
 from assistant.privacy import Masker
+from assistant.retrieval.errors import RetrievalError
+from assistant.retrieval.institutions import InstitutionRegistry
+from assistant.retrieval.search import Passage, RetrievalResult
+from assistant.understanding.protocols import TurnSignals
 
 logger = logging.getLogger(__name__)
 
@@ -24,39 +27,71 @@ TOP_K = 5
 LLM_PASSAGES = 4
 
 
+class KnowledgeSearch(Protocol):
+    """What answering needs from retrieval (`assistant.retrieval.HybridRetriever` satisfies it)."""
+
+    def search(
+        self,
+        query: str,
+        lang: str,
+        audience: str | None = None,
+        institution: str | None = None,
+        k: int = 5,
+        *,
+        signals: TurnSignals | None = None,
+    ) -> RetrievalResult:
+        """Return the ranked sections for a standalone question, with relevance and confidence."""
+        ...
+
+    def passage(self, key: str, lang: str) -> Passage | None:
+        """Return the passage stored under a section key, in `lang` when it exists."""
+        ...
+
+    def weight(self, token: str) -> float:
+        """Return how much a word tells sections apart (for picking sentences)."""
+        ...
+
+    def institutions(self) -> InstitutionRegistry:
+        """Return the institution registry read from the knowledge."""
+        ...
+
+
 class Answerer:
     """Grounded answers from the knowledge base; the LLM is optional and its failures fall back."""
 
-    def __init__(self, retriever: Any = None, chat: ChatModel | None = None) -> None:
+    def __init__(
+        self, retriever: KnowledgeSearch | None = None, chat: ChatModel | None = None
+    ) -> None:
         self.retriever = retriever
         self.chat = chat
 
-    async def retrieve(self, question: str, locale: str, audience: str | None = None) -> Any | None:
+    async def retrieve(
+        self,
+        question: str,
+        locale: str,
+        audience: str | None = None,
+        signals: TurnSignals | None = None,
+    ) -> RetrievalResult | None:
         """Return the retriever's result for the question, or None when retrieval is unavailable."""
         if self.retriever is None:
             return None
         try:
             return await asyncio.to_thread(
-                self.retriever.search, question, locale, audience, None, TOP_K
+                self.retriever.search, question, locale, audience, None, TOP_K, signals=signals
             )
-        except Exception:
+        except RetrievalError:
             logger.exception("retrieval failed")
             return None
 
-    def _weight(self) -> Any:
-        """Return the index's IDF as a token weight for the extractive composer, when available."""
-        index = getattr(self.retriever, "index", None)
-        lexical = getattr(index, "lexical", None)
-        if not callable(lexical):
+    def _weight(self) -> Callable[[str], float]:
+        """Return the index's IDF as a token weight for the extractive composer."""
+        if self.retriever is None:
             return lambda _token: 1.0
-        try:
-            idf = lexical().idf
-        except Exception:
-            logger.debug("no idf weights available", exc_info=True)
-            return lambda _token: 1.0
-        return lambda token: max(float(idf(token)), 0.1)
+        return self.retriever.weight
 
-    def _with_anchors(self, passages: list[Any], anchors: Sequence[str], locale: str) -> list[Any]:
+    def _with_anchors(
+        self, passages: list[Passage], anchors: Sequence[str], locale: str
+    ) -> list[Passage]:
         """Return the passages with the first anchor's section first: "it" means what was just answered.
 
         The composer still weighs it against the next passages, so a better match can win.
@@ -64,15 +99,11 @@ class Answerer:
         lang = "fr" if locale == "fr" else "en"
         for key in anchors[:1]:
             found = next((p for p in passages if p.key == key), None)
-            found = found or find_passage(self.retriever, key, lang)
+            if found is None and self.retriever is not None:
+                found = self.retriever.passage(key, lang)
             if found is not None:
                 passages = [found, *(p for p in passages if p.key != key)]
         return passages
-
-    def _weak(self, result: Any) -> bool:
-        tuning = getattr(self.retriever, "tuning", None)
-        threshold = getattr(tuning, "dense_threshold", None)
-        return threshold is not None and float(result.best_dense) < float(threshold)
 
     async def answer(
         self,
@@ -85,6 +116,7 @@ class Answerer:
         must_name: Callable[[str], bool] | None = None,
         history: Sequence[ChatMessage] | None = None,
         audience: str | None = None,
+        signals: TurnSignals | None = None,
         masker: Masker | None = None,
         on_delta: OnDelta | None = None,
         decline_streak: int = 0,
@@ -103,6 +135,7 @@ class Answerer:
                 Mitacs?"); passages that do come first.
             history: earlier turns (masked) shown to the language model to resolve references.
             audience: restrict retrieval to "employer" or "student" pages.
+            signals: what the conversation knows (audience, institutions), weighed by the reranker.
             masker: hides personal details from the language model.
             on_delta: receives the reply in fragments, for streaming.
             decline_streak: declines in a row so far (the second one offers a liaison).
@@ -113,17 +146,37 @@ class Answerer:
                 decline(locale, out_of_scope=True, streak=decline_streak + 1), on_delta
             )
         query = query or question
-        result = await self.retrieve(query, locale, audience)
+        result = await self.retrieve(query, locale, audience, signals)
         if result is None or not result.relevant or not result.passages:
             best = float(result.best_dense) if result is not None else None
             return await _emit(
                 decline(locale, streak=decline_streak + 1, best_score=best), on_delta
             )
         passages = self._with_anchors(list(result.passages), anchors, locale)
+        named: list[Passage] = []
         if must_name is not None:
             named = [p for p in passages if must_name(f"{p.section}\n{p.text}")]
             passages = named + [p for p in passages if p not in named]
-        weak = self._weak(result)
+        # A follow-up leaning on the last answer ("how long does it last?") or naming what it
+        # swaps in ("what about Mitacs?") has its own evidence beside the ranking's confidence.
+        leaning = bool(anchors) or bool(named)
+        if not result.confident and not leaning:
+            # The best section is probably about something else: say what the guides cover
+            # nearby instead of answering a different question with a citation.
+            return await _emit(
+                nearby(
+                    locale,
+                    [p.section for p in result.passages],
+                    streak=decline_streak + 1,
+                    best_score=float(result.best_dense),
+                ),
+                on_delta,
+            )
+        # The fitted ranking is sure its best section answers: the extractive composer quotes
+        # that section rather than let wording shared with a neighbour pick another.
+        sure = result.confidence is not None and not leaning
+        quoted = passages[:1] if sure else passages
+        weak = not result.confident
         if self.chat is not None:
             try:
                 answer = await compose_with_llm(
@@ -140,7 +193,7 @@ class Answerer:
                 )
             except LLMError as exc:
                 logger.warning("llm answer failed, using the extractive answer: %s", exc)
-                fallback = compose_extractive(query, passages, locale, self._weight(), focus=focus)
+                fallback = compose_extractive(query, quoted, locale, self._weight(), focus=focus)
                 fallback = fallback.model_copy(
                     update={
                         "best_score": float(result.best_dense),
@@ -149,7 +202,7 @@ class Answerer:
                     }
                 )
                 return await _emit(fallback, on_delta)
-        answer = compose_extractive(query, passages, locale, self._weight(), focus=focus)
+        answer = compose_extractive(query, quoted, locale, self._weight(), focus=focus)
         answer = answer.model_copy(update={"best_score": float(result.best_dense), "weak": weak})
         return await _emit(answer, on_delta)
 

@@ -42,3 +42,5 @@ class Answer(BaseModel):
     best_score: float | None = None
     weak: bool = False
     llm_error: str | None = None
+    # For a decline: the headings of the nearest sections the guides do have (offered instead).
+    nearby: list[str] = Field(default_factory=list)

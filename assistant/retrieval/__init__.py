@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from assistant.retrieval.chunking import Chunk, chunk_document
 from assistant.retrieval.embedder import Embedder, MiniLMEmbedder, OpenAIEmbedder, make_embedder
@@ -15,8 +16,11 @@ from assistant.retrieval.errors import (
 )
 from assistant.retrieval.index import KnowledgeIndex
 from assistant.retrieval.ingest import IngestSummary, default_knowledge_dir, ingest
+from assistant.retrieval.institutions import Institution, InstitutionRegistry
 from assistant.retrieval.loaders import LoadedDocument, load_document
+from assistant.retrieval.rerank import LinearReranker, RetrievalSignals, SectionCandidate
 from assistant.retrieval.search import HybridRetriever, Passage, RetrievalResult, RetrievalTuning
+from assistant.understanding.protocols import Reranker
 
 __all__ = [
     "Chunk",
@@ -27,14 +31,19 @@ __all__ = [
     "HybridRetriever",
     "IndexMismatchError",
     "IngestSummary",
+    "Institution",
+    "InstitutionRegistry",
     "KnowledgeIndex",
+    "LinearReranker",
     "LoadedDocument",
     "MiniLMEmbedder",
     "OpenAIEmbedder",
     "Passage",
     "RetrievalError",
     "RetrievalResult",
+    "RetrievalSignals",
     "RetrievalTuning",
+    "SectionCandidate",
     "build_retriever",
     "chunk_document",
     "default_knowledge_dir",
@@ -44,6 +53,9 @@ __all__ = [
 ]
 
 
-def build_retriever(data_dir: Path, embedder: Embedder) -> HybridRetriever:
-    """Open (or create) the index in data_dir and return a retriever over it."""
-    return HybridRetriever(KnowledgeIndex(data_dir, embedder))
+def build_retriever(
+    data_dir: Path, embedder: Embedder, reranker: Reranker | Literal["fitted"] | None = "fitted"
+) -> HybridRetriever:
+    """Open (or create) the index in data_dir and return a retriever over it; `reranker` orders
+    the fused candidates (default: the weights fitted by `wil-assistant eval retrieval`)."""
+    return HybridRetriever(KnowledgeIndex(data_dir, embedder), reranker=reranker)

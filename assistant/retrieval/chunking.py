@@ -136,6 +136,9 @@ def chunk_document(doc: LoadedDocument, max_chars: int = MAX_CHARS) -> list[Chun
                 "reviewed": doc.reviewed,
                 "part": n,
                 "parts": len(pieces),
+                # Chroma metadata is flat: lists travel as lines.
+                "questions": "\n".join(section.questions),
+                "institution_names": "\n".join(doc.institution_names),
             }
             chunks.append(Chunk(chunk_id=chunk_id, text=piece, metadata=metadata))
     return chunks

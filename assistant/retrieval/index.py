@@ -44,9 +44,11 @@ class StoredChunk:
 
     @property
     def lexical_text(self) -> str:
-        """Return the BM25 text: the section heading counts HEADING_REPEAT times, then the body."""
+        """Return the BM25 text: the section heading counts HEADING_REPEAT times, then the body,
+        then the questions people ask the section (their words are the askers' words)."""
         section = str(self.metadata.get("section", ""))
-        return "\n".join([*[section] * (HEADING_REPEAT - 1), self.search_text])
+        asked = str(self.metadata.get("questions") or "")
+        return "\n".join([*[section] * (HEADING_REPEAT - 1), self.search_text, asked]).rstrip()
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ _PROGRESS_MIN_FILES = 8
 # Texts embedded per call: large enough for efficient batches, small enough for a live progress bar.
 _EMBED_BLOCK = 64
 # Bump when loading/chunking changes, so unchanged files are re-chunked once.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 def default_knowledge_dir() -> Path:
@@ -138,6 +138,21 @@ def ingest(
         summary.chunks_updated += len(existed)
         summary.chunks_added += len(new_ids) - len(existed)
         summary.chunks_removed += len(stale)
+
+    # The sections' headings and listed questions are matched by meaning at query time: embed
+    # them now (through the cache) so the first question does not wait for it.
+    asked = [
+        text.strip()
+        for _, _, chunks, _ in pending
+        for c in chunks
+        for text in (
+            str(c.metadata.get("section") or ""),
+            *str(c.metadata.get("questions") or "").split("\n"),
+        )
+        if text.strip()
+    ]
+    if asked:
+        index.embed_texts(sorted(set(asked)))
 
     for key, entry in manifest.items():
         if key in seen or not any(Path(key).is_relative_to(r) for r in roots):

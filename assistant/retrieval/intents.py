@@ -156,10 +156,13 @@ def asks_frequency(text: str) -> bool:
     return bool(_FREQUENCY.search(text))
 
 
-def expand_intent(text: str, lang: str, *, funding: bool = True) -> str:
+def expand_intent(
+    text: str, lang: str, *, funding: bool = True, names: list[str] | None = None
+) -> str:
     """Return `text` with the guides' words for its intents appended: an age under 18, a "how
     often", a general ask for money (the wage subsidy; not with `funding=False`, for picking
-    sentences, where the program's name would outweigh its figures), an institution's short name."""
+    sentences, where the program's name would outweigh its figures), an institution's short name
+    (`names`: the guides' names of the institutions the text names, from the registry)."""
     lang = "fr" if lang == "fr" else "en"
     extra = []
     if asks_age_under_18(text) and AGE_WORDS[lang] not in text.lower():
@@ -169,5 +172,6 @@ def expand_intent(text: str, lang: str, *, funding: bool = True) -> str:
     if funding and asks_funding(text):
         extra.append(FUNDING_WORDS[lang])
     folded = fold_casual(text)
-    extra += [name for name in institution_names(text) if fold_casual(name) not in folded]
+    named = institution_names(text) if names is None else names
+    extra += [name for name in named if fold_casual(name) not in folded]
     return f"{text} {' '.join(extra)}" if extra else text

@@ -29,6 +29,8 @@ class Section:
     heading: str
     anchor: str
     paragraphs: list[str]
+    # Questions people ask that this section answers (knowledge front matter `questions`).
+    questions: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -46,6 +48,8 @@ class LoadedDocument:
     reviewed: str
     sections: list[Section] = field(default_factory=list)
     from_knowledge: bool = False
+    # What people call the page's institution (institution pages' front matter `names`).
+    institution_names: list[str] = field(default_factory=list)
 
 
 def _read_text(path: Path) -> str:
@@ -168,8 +172,20 @@ def load_markdown(path: Path, source: str) -> LoadedDocument:
         doc.institution = _str(meta.get("institution")).lower()
         doc.source_url = _str(meta.get("source_url"))
         doc.reviewed = _str(meta.get("reviewed"))
+        doc.institution_names = _strings(meta.get("names"))
+        asked = meta.get("questions")
+        if isinstance(asked, dict):
+            for s in sections:
+                s.questions = _strings(asked.get(s.anchor))
     doc.sections = [s for s in sections if s.paragraphs]
     return doc
+
+
+def _strings(value: Any) -> list[str]:
+    """Return a front-matter list of strings, without blanks ([] for anything else)."""
+    if not isinstance(value, list):
+        return []
+    return [text for text in (_str(v) for v in value) if text]
 
 
 def load_text(path: Path, source: str) -> LoadedDocument:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel
@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from assistant.retrieval.fusion import RankedList, fuse
 from assistant.retrieval.glossary import expand_query, pseudo_translation
 from assistant.retrieval.index import KnowledgeIndex, StoredChunk
+from assistant.retrieval.institutions import InstitutionRegistry
 from assistant.retrieval.intents import (
     FUNDING_WORDS,
     asks_definition,
@@ -20,10 +21,17 @@ from assistant.retrieval.intents import (
     asks_past,
     expand_intent,
     is_historic_heading,
-    mentions_institution,
 )
 from assistant.retrieval.lexical import query_synonyms, query_terms, query_tokens, tokenize
+from assistant.retrieval.questions import QuestionBank, section_questions
+from assistant.retrieval.rerank import (
+    DEFAULT_WEIGHTS,
+    LinearReranker,
+    RetrievalSignals,
+    SectionCandidate,
+)
 from assistant.retrieval.text import split_sentences
+from assistant.understanding.protocols import Reranker, TurnSignals
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +64,10 @@ class RetrievalResult(BaseModel):
     relevant: bool
     best_dense: float
     reason: str | None = None
+    # The reranker's probability that the top section answers the question (None: no reranker),
+    # and whether it reaches the fitted threshold.
+    confidence: float | None = None
+    confident: bool = True
 
 
 @dataclass
@@ -74,12 +86,7 @@ class RetrievalTuning:
     bm25_weight: float = 1.0
     bm25_weight_fr: float = 3.0
     expanded_weight: float = 0.3
-    fallback_penalty: float = 0.8
-    fallback_penalty_fr: float = 1.0
     fallback_weight: float = 1.0
-    institution_boost: float = 1.2
-    # One institution's sections, for a question that names no institution.
-    unnamed_institution_penalty: float = 0.85
     dense_threshold: float = 0.40
     dense_threshold_fr: float = 0.58
     lexical_strong_coverage: float = 0.75
@@ -94,9 +101,6 @@ class RetrievalTuning:
     intent_weight: float = 1.0
     # BM25 over the wage subsidy's own words, for a general ask for money (see intents.py).
     funding_weight: float = 1.0
-    # Sections whose heading asks about the past ("Did students need a co-op permit?") describe
-    # rules that have changed: they rank lower unless the question asks about the past.
-    historic_penalty: float = 0.6
     # When the dense and keyword rankings put the same section first, the question is about it
     # even if casual wording keeps the dense similarity a little under the threshold (French
     # questions meet an English-trained embedder): this much under it still counts, with at
@@ -112,6 +116,8 @@ class RetrievalTuning:
     heading_weight: float = 1.0
     heading_weight_fr: float = 1.5
     heading_min_score: float = 0.0
+    # Fused candidates handed to the reranker (plus the best question matches).
+    rerank_pool: int = 20
 
 
 # Stems of the words headings use to ask what something means ("What does ... mean?", "Que
@@ -155,9 +161,26 @@ def _snippet(text: str, tokens: set[str], lang: str, limit: int = 200) -> str:
 class HybridRetriever:
     """Search the knowledge index by meaning and keywords, in the user's language."""
 
-    def __init__(self, index: KnowledgeIndex, tuning: RetrievalTuning | None = None) -> None:
+    def __init__(
+        self,
+        index: KnowledgeIndex,
+        tuning: RetrievalTuning | None = None,
+        reranker: Reranker | Literal["fitted"] | None = "fitted",
+    ) -> None:
+        """Search `index`; `reranker` orders fused candidates ("fitted": the weights stored by
+        `wil-assistant eval retrieval`, None: the fused order). A section in another language,
+        one institution's section for a question naming none, a section about rules that have
+        since changed: the reranker weighs these with fitted weights, not hand-set factors."""
         self.index = index
         self.tuning = tuning or RetrievalTuning()
+        if reranker == "fitted":
+            # The weights ship with the code; without them (a fresh fit) the fused order stands.
+            reranker = LinearReranker.load() if DEFAULT_WEIGHTS.exists() else None
+        self.reranker: Reranker | None = reranker
+        self._registry_for: list[StoredChunk] | None = None
+        self._registry = InstitutionRegistry([])
+        self._bank_for: list[StoredChunk] | None = None
+        self._bank = QuestionBank([], [], np.zeros((0, 1), dtype=np.float32))
         self._headings_for: list[StoredChunk] | None = None
         self._headings: dict[str, dict[str, tuple[set[str], set[str]]]] = {}
         self._defining: set[str] = set()
@@ -420,25 +443,65 @@ class HybridRetriever:
         hits, tokens = self._bm25_ranking(query, lang, audience, institution)
         return self._single([cid for cid, _, _ in hits], lang, tokens, k, dense=False)
 
-    def search(
+    def institutions(self) -> InstitutionRegistry:
+        """Return the institution registry read from the indexed institution pages (cached)."""
+        chunks = self.index.chunks()
+        if self._registry_for is not chunks:
+            self._registry = InstitutionRegistry.from_metadata(c.metadata for c in chunks)
+            self._registry_for = chunks
+        return self._registry
+
+    def question_bank(self) -> QuestionBank:
+        """Return the sections' questions and their vectors (embedded once, then cached on disk)."""
+        chunks = self.index.chunks()
+        if self._bank_for is not chunks:
+            pairs = section_questions(chunks)
+            texts = [text for _, text in pairs]
+            vectors = (
+                self.index.embed_texts(texts)
+                if texts
+                else np.zeros((0, self.index.embedder.dim or 1), dtype=np.float32)
+            )
+            self._bank = QuestionBank([key for key, _ in pairs], texts, vectors)
+            self._bank_for = chunks
+        return self._bank
+
+    def signals_for(
+        self, query: str, lang: str, signals: TurnSignals | None, institution: str | None = None
+    ) -> RetrievalSignals:
+        """Merge what the conversation knows with the institutions the question itself names
+        (a named institution wins over a remembered one)."""
+        base = signals or TurnSignals(locale=lang)
+        named = tuple(self.institutions().named(query, lang))
+        known = base.institutions if isinstance(base, RetrievalSignals) else ()
+        audience = base.audience if isinstance(base, RetrievalSignals) else None
+        chosen = named or ((institution.lower(),) if institution else known)
+        return RetrievalSignals(
+            locale=base.locale,
+            step=base.step,
+            asked_field=base.asked_field,
+            form_kind=base.form_kind,
+            previous_user_texts=base.previous_user_texts,
+            decline_streak=base.decline_streak,
+            audience=audience,
+            institutions=chosen,
+        )
+
+    def candidates(
         self,
         query: str,
         lang: str,
         audience: str | None = None,
         institution: str | None = None,
-        k: int = 5,
-    ) -> RetrievalResult:
-        """Fuse dense and BM25 rankings, prefer the user's language, and flag off-topic queries."""
+    ) -> tuple[list[SectionCandidate], Gathered]:
+        """Return the fused candidate sections with their evidence, before reranking."""
         t = self.tuning
         lang = _norm_lang(lang)
-        query = query.strip()
-        if not query or self.index.count() == 0:
-            why = "empty query" if not query else "the knowledge index is empty"
-            return RetrievalResult(passages=[], relevant=False, best_dense=0.0, reason=why)
         by_id = self._by_id()
         embedder = self.index.embedder
         fr = lang == "fr"
-        dense_hits = self._dense_ranking(embedder.embed_query(query), audience, institution)
+        vector = embedder.embed_query(query)
+        dense_hits = self._dense_ranking(vector, audience, institution)
         dense_list = self._ranked(dense_hits, by_id, t.dense_weight_fr if fr else t.dense_weight)
         lists = [dense_list]
         best_dense = max((s for _, s in dense_hits), default=0.0)
@@ -471,7 +534,7 @@ class HybridRetriever:
             hint_hits, _ = self._bm25_ranking(FUNDING_WORDS[lang], lang, audience, institution)
             weight = t.funding_weight * (t.bm25_weight_fr if fr else t.bm25_weight)
             lists.append(self._ranked([(cid, s) for cid, s, _ in hint_hits], by_id, weight))
-        intent = expand_intent(query, lang)
+        intent = expand_intent(query, lang, names=self._institution_titles(query, lang))
         if intent != query:
             intent_hits, _ = self._bm25_ranking(intent, lang, audience, institution)
             weight = t.intent_weight * (t.bm25_weight_fr if fr else t.bm25_weight)
@@ -487,55 +550,186 @@ class HybridRetriever:
             tokens = tokens + fb_tokens
 
         fused = fuse(lists, t.fusion_fr if fr else t.fusion, t.rrf_k)
-        dense_keys, bm25_keys = dense_list.keys, bm25_list.keys
+        asked = self.question_bank().best(vector)
+        allowed = self._allowed_keys(by_id, audience, institution)
+        asked = {k: v for k, v in asked.items() if k in allowed}
+        meta_by_key: dict[str, dict[str, Any]] = {}
         langs_by_key: dict[str, set[str]] = {}
-        inst_by_key: dict[str, str] = {}
         historic: set[str] = set()
         for c in by_id.values():
             key = str(c.metadata.get("key"))
+            meta_by_key.setdefault(key, c.metadata)
             langs_by_key.setdefault(key, set()).add(str(c.metadata.get("lang")))
-            inst_by_key[key] = str(c.metadata.get("institution") or "")
             if is_historic_heading(str(c.metadata.get("section", ""))):
                 historic.add(key)
+        gathered = Gathered(
+            lang=lang,
+            fused=fused,
+            dense_hits=dense_hits,
+            bm25_hits=bm25_hits,
+            tokens=tokens,
+            dense_keys=dense_list.keys,
+            bm25_keys=bm25_list.keys,
+            best_dense=best_dense,
+            langs_by_key=langs_by_key,
+            historic=historic,
+        )
+        dense_by_key = dict(zip(dense_list.keys, dense_list.scores, strict=True))
+        for cid, score in dense_hits:
+            key = str(by_id[cid].metadata.get("key")) if cid in by_id else ""
+            if key and score > dense_by_key.get(key, -1.0):
+                dense_by_key[key] = score
+        bm25_by_key: dict[str, tuple[float, float]] = {}
+        for cid, score, cov in bm25_hits:
+            key = str(by_id[cid].metadata.get("key")) if cid in by_id else ""
+            if key and key not in bm25_by_key:
+                bm25_by_key[key] = (score, cov)
+        heading_by_key = dict(heading_hits)
+        top_bm25 = max((s for s, _ in bm25_by_key.values()), default=0.0) or 1.0
+        top_fused = max(fused.values(), default=0.0) or 1.0
+        top_asked = max(asked.values(), default=0.0)
+        order = sorted(fused, key=lambda k: -fused[k])[: t.rerank_pool]
+        order += [k for k in sorted(asked, key=lambda k: -asked[k])[:5] if k not in order]
         demote_past = not asks_past(query)
-        # "am I eligible for co-op?" names no school: one institution's rules would answer it
-        # as if they were everyone's, so general sections win a close call.
-        general = not institution and not mentions_institution(query)
-        for key in fused:
-            if lang not in langs_by_key.get(key, {lang}):
-                fused[key] *= t.fallback_penalty_fr if lang == "fr" else t.fallback_penalty
-            if institution and inst_by_key.get(key) == institution.lower():
-                fused[key] *= t.institution_boost
-            if demote_past and key in historic:
-                fused[key] *= t.historic_penalty
-            if general and inst_by_key.get(key):
-                fused[key] *= t.unnamed_institution_penalty
-        scored = sorted(fused.items(), key=lambda kv: -kv[1])
+        out: list[SectionCandidate] = []
+        for rank, key in enumerate(order, start=1):
+            meta = meta_by_key.get(key, {})
+            dense = dense_by_key.get(key, 0.0)
+            bm25, cov = bm25_by_key.get(key, (0.0, 0.0))
+            question = asked.get(key, 0.0)
+            evidence = {
+                "fused": fused.get(key, 0.0) / top_fused,
+                "fused_rank": 1.0 / rank,
+                "dense": dense,
+                "dense_gap": dense - best_dense,
+                "bm25": bm25 / top_bm25,
+                "coverage": cov,
+                "question": question,
+                "question_gap": question - top_asked,
+                "heading": heading_by_key.get(key, 0.0),
+                "no_twin": float(lang not in langs_by_key.get(key, {lang})),
+                "historic": float(demote_past and key in historic),
+            }
+            out.append(
+                SectionCandidate(
+                    key=key,
+                    lang=lang if lang in langs_by_key.get(key, {lang}) else str(meta.get("lang")),
+                    audience=str(meta.get("audience") or "all"),
+                    institution=str(meta.get("institution") or "") or None,
+                    score=fused.get(key, 0.0),
+                    evidence=evidence,
+                )
+            )
+        return out, gathered
 
-        top_cov = max((cov for _, _, cov in bm25_hits[:3]), default=0.0)
+    def _allowed_keys(
+        self, by_id: dict[str, StoredChunk], audience: str | None, institution: str | None
+    ) -> set[str]:
+        """Return the section keys that pass the audience/institution filter."""
+        chunks = list(by_id.values())
+        mask = self._allowed_mask(chunks, audience, institution)
+        return {str(c.metadata.get("key")) for c, ok in zip(chunks, mask, strict=True) if ok}
+
+    def _institution_titles(self, query: str, lang: str) -> list[str]:
+        """Return the guides' names of the institutions the question names by another name."""
+        registry = self.institutions()
+        return [registry.title(inst, lang) for inst in registry.named(query, lang)]
+
+    def search(
+        self,
+        query: str,
+        lang: str,
+        audience: str | None = None,
+        institution: str | None = None,
+        k: int = 5,
+        *,
+        signals: TurnSignals | None = None,
+    ) -> RetrievalResult:
+        """Fuse dense, BM25 and question-match rankings, rerank them for this conversation, prefer
+        the user's language, and flag off-topic queries and uncertain matches.
+
+        Args:
+            query: the (standalone) question.
+            lang: the reply's language.
+            audience: a hard filter on the pages' audience (None: all pages).
+            institution: a hard filter on one institution's pages plus the general ones.
+            k: how many sections to return.
+            signals: what the conversation knows (audience, institutions), weighed softly.
+        """
+        lang = _norm_lang(lang)
+        query = query.strip()
+        if not query or self.index.count() == 0:
+            why = "empty query" if not query else "the knowledge index is empty"
+            return RetrievalResult(passages=[], relevant=False, best_dense=0.0, reason=why)
+        merged = self.signals_for(query, lang, signals, institution)
+        candidates, gathered = self.candidates(query, lang, audience, institution)
+        # Without a reranker the fused order stands (what the weights were fitted from).
+        ranked = (
+            self.reranker.rerank(query, candidates, merged)
+            if self.reranker is not None
+            else candidates
+        )
+        scored = [(c.key, c.score) for c in ranked]
+
+        top_cov = max((cov for _, _, cov in gathered.bm25_hits[:3]), default=0.0)
+        dense_keys, bm25_keys = gathered.dense_keys, gathered.bm25_keys
         agree = bool(dense_keys and bm25_keys and dense_keys[0] == bm25_keys[0])
-        relevant, reason = self._relevance(best_dense, top_cov, lang, agree)
+        relevant, reason = self._relevance(gathered.best_dense, top_cov, lang, agree)
+        fitted = self.reranker if isinstance(self.reranker, LinearReranker) else None
+        confidence = ranked[0].probability if ranked and fitted is not None else None
+        confident = confidence is None or fitted is None or confidence >= fitted.threshold
         order: dict[str, int] = {}
-        for cid, _ in dense_hits:
+        for cid, _ in gathered.dense_hits:
             order.setdefault(cid, len(order))
-        for cid, _, _ in bm25_hits:
+        for cid, _, _ in gathered.bm25_hits:
             order.setdefault(cid, len(order) + 1000)
         ranks = (
             {key: i + 1 for i, key in enumerate(dense_keys)},
             {key: i + 1 for i, key in enumerate(bm25_keys)},
         )
-        passages = self._passages(scored, lang, order, ranks, tokens, k)
+        passages = self._passages(scored, lang, order, ranks, gathered.tokens, k)
         logger.debug(
-            "search %r (%s): %d passages, relevant=%s, best_dense=%.3f",
+            "search %r (%s): %d passages, relevant=%s, best_dense=%.3f, confidence=%s",
             query,
             lang,
             len(passages),
             relevant,
-            best_dense,
+            gathered.best_dense,
+            confidence,
         )
         return RetrievalResult(
             passages=passages,
             relevant=relevant,
-            best_dense=round(float(best_dense), 4),
+            best_dense=round(float(gathered.best_dense), 4),
             reason=reason,
+            confidence=None if confidence is None else round(float(confidence), 4),
+            confident=confident,
         )
+
+    def passage(self, key: str, lang: str) -> Passage | None:
+        """Return the passage stored under a section key, in `lang` when a version exists."""
+        chunks = [c for c in self.index.chunks() if str(c.metadata.get("key")) == key]
+        if not chunks:
+            return None
+        order = {c.chunk_id: i for i, c in enumerate(chunks)}
+        return self._passages([(key, 0.0)], _norm_lang(lang), order, ({}, {}), [], 1)[0]
+
+    def weight(self, token: str) -> float:
+        """Return a token's weight for picking sentences: its IDF in the knowledge (at least 0.1)."""
+        return max(float(self.index.lexical().idf(token)), 0.1)
+
+
+@dataclass
+class Gathered:
+    """What candidate generation measured for one query (for relevance and passages)."""
+
+    lang: str
+    fused: dict[str, float]
+    dense_hits: list[tuple[str, float]]
+    bm25_hits: list[tuple[str, float, float]]
+    tokens: list[str]
+    dense_keys: list[str]
+    bm25_keys: list[str]
+    best_dense: float
+    langs_by_key: dict[str, set[str]]
+    historic: set[str]

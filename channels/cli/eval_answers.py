@@ -47,6 +47,19 @@ def format_report(report: dict[str, Any]) -> str:
                 line += f"; first score {was['passed']}/{was['total']} ({first['recorded_at']})"
             lines.append(line)
             lines += _rates(held, indent="    ")
+            for lang, diff in (held.get("answered_a_different_question") or {}).items():
+                lines.append(
+                    f"    answered a different question ({lang}): {diff['count']}/{diff['total']}"
+                )
+        for lang, diff in (summary.get("answered_a_different_question") or {}).items():
+            lines.append(
+                f"  answered a different question ({lang}): {diff['count']}/{diff['total']}"
+                f" ({diff['rate']:.1%})"
+            )
+        if summary.get("declined_with_nearby_topics") is not None:
+            lines.append(
+                f"  declined naming nearby topics: {summary['declined_with_nearby_topics']}"
+            )
         if summary.get("cited_expected_section") is not None:
             lines.append(f"  cited the expected section: {summary['cited_expected_section']:.1%}")
         if "llm_fallbacks" in summary:

@@ -38,3 +38,18 @@ def test_the_terminal_prints_the_summary_as_lines() -> None:
     shown = format_message({"role": "assistant", "text": TEXT, "card": card})
     assert shown.count("Prairie Robotics") == 1
     assert "  • Start: Summer 2027" in shown
+
+
+def test_the_staff_group_card_says_which_liaison_submitted_a_draft() -> None:
+    from channels.telegram.tickets import intake_text
+
+    item = {
+        "id": "abcdef1234",
+        "kind": "employer",
+        "fields": {"organization_name": "Prairie Robotics"},
+        "routed_to": ["sait"],
+        "submitted_by": "Lee <Liaison>",
+    }
+    card = intake_text(item)
+    assert card.endswith("Submitted for the person by Lee &lt;Liaison&gt;")
+    assert "Submitted for the person" not in intake_text({**item, "submitted_by": None})

@@ -227,6 +227,9 @@ def intake_text(item: dict[str, Any]) -> str:
         "Routed to: "
         + (escape(", ".join(routed)) if routed else "the secretariat (no institution matched)")
     )
+    if item.get("submitted_by"):
+        # A liaison completed the draft and submitted it with the person's consent.
+        lines.append(f"Submitted for the person by {escape(str(item['submitted_by']))}")
     return "\n".join(lines)
 
 

@@ -190,3 +190,56 @@ def test_the_employer_sees_the_institutions_news_in_the_widget(
             f"Votre offre {ref} (Apprenti) est pourvue par SAIT : 1 étudiant pour hiver 2027."
         )
         context.close()
+
+
+def test_an_offer_typed_in_the_widget_is_filled_by_the_institution_and_counted(
+    server: LiveServer, runtime: Runtime, admin: NewLiaison
+) -> None:
+    """The whole way: an employer fills the offer in the widget, Mount Royal's partner marks it
+    filled in the console, the employer's widget shows the news, the outcomes count it."""
+    from tests.test_widget_e2e import EMPLOYER_ANSWERS, RECORD_TURNS, turn
+
+    answers = {**EMPLOYER_ANSWERS, "institutions_preferred": "Mount Royal University"}
+    partner = create_liaison(runtime.db, "wil@mtroyal.ca", "Pat Partner", "institution", "mru")
+    with chromium() as browser:
+        employer = browser.new_context(viewport=DESKTOP, locale="en-CA")
+        employer.add_init_script(RECORD_TURNS)
+        widget = employer.new_page()
+        widget.goto(f"{server.url}/")
+        w_launcher = widget.locator("wil-assistant .launcher")
+        w_launcher.click()
+        expect(widget.locator("wil-assistant .msg.assistant").first).to_be_visible()
+        step = turn(widget, "I want to post a placement")
+        for _ in range(2 * len(answers)):
+            intake = step.get("intake")
+            if step["mode"] != "intake" or not intake or intake["status"] != "collecting":
+                break
+            step = turn(widget, answers[intake["asking"]])
+        if not step.get("intake") or step["intake"]["status"] != "confirming":
+            pytest.skip(f"the intake dialogue did not reach its summary: {step.get('intake')}")
+        done = turn(widget, chip=r"^(Yes|Oui)")
+        assert done["intake"]["status"] == "submitted", done
+        ref = done["intake"]["id"][:8].upper()
+        assert ref in done["reply"]["text"]  # the reference the employer is told
+
+        partner_page = browser.new_page(viewport=DESKTOP, locale="en-CA")
+        _sign_in(partner_page, server.url, partner.email, partner.password)
+        card = partner_page.locator(".offer-card", has_text=ref)
+        expect(card).to_contain_text("Prairie Robotics")
+        card.get_by_label("Filled").check()
+        card.locator("input[type=number]").fill("2")
+        card.locator("select").select_option("2027-fall")
+        card.locator("button[type=submit]").click()
+        expect(card.locator(".saved")).to_have_text("Saved. The employer has been told.")
+
+        news = widget.locator("wil-assistant .msg.liaison .text").last
+        expect(news).to_contain_text(f"Your offer {ref} (Junior developer) is filled by Mount")
+
+        secretariat = browser.new_page(viewport=DESKTOP, locale="en-CA")
+        _sign_in(secretariat, server.url, admin.email, admin.password)
+        expect(secretariat.locator("#nav-outcomes")).to_be_visible()
+        secretariat.click("#nav-outcomes")
+        totals = secretariat.locator("#outcomes-totals")
+        expect(totals.locator("tr", has_text="Offers filled")).to_contain_text("1")
+        expect(totals.locator("tr", has_text="Students placed")).to_contain_text("2")
+        employer.close()

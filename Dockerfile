@@ -45,6 +45,9 @@ WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app/knowledge ./knowledge
 COPY --from=build --chown=wil:wil /app/seed-data /data
+# A copy for an empty bind mount (-v ./data:/data), which Docker does not seed: the first start
+# copies it in rather than embedding every page again behind the health check.
+COPY --from=build --chown=wil:wil /app/seed-data /app/seed-data
 USER wil
 VOLUME ["/data"]
 EXPOSE 8000
@@ -53,4 +56,4 @@ EXPOSE 8000
 # two cores); failures inside it do not count against the container.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=600s --retries=3 \
   CMD ["python", "-c", "import os, sys, urllib.request; port = os.environ.get('WIL_PORT', '8000'); sys.exit(0 if urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4).status == 200 else 1)"]
-CMD ["wil-assistant", "serve"]
+CMD ["sh", "-c", "[ -n \"$(ls -A \"$WIL_DATA_DIR\" 2>/dev/null)\" ] || cp -R /app/seed-data/. \"$WIL_DATA_DIR\"/; exec wil-assistant serve"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import REPO_ROOT
 
@@ -25,7 +27,7 @@ def test_build_context_leaves_out_environments_personal_data_and_secrets() -> No
 
 def test_healthcheck_follows_the_configured_port_and_waits_for_a_first_indexing() -> None:
     check = DOCKERFILE[DOCKERFILE.index("HEALTHCHECK") :]
-    assert "WIL_PORT" in check.split('CMD ["wil-assistant"')[0]
+    assert "WIL_PORT" in check.splitlines()[1]  # the check's own command
     assert "127.0.0.1:8000" not in check
     start = re.search(r"--start-period=(\d+)s", check)
     assert start and int(start.group(1)) >= 300
@@ -51,3 +53,27 @@ def test_dockerfile_commands_exist() -> None:
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == 0 and "--no-progress" in done.stdout
+
+
+def test_an_empty_data_volume_starts_from_the_seeded_index(tmp_path: Path) -> None:
+    """An empty bind mount gets the baked index and embedding cache instead of re-embedding;
+    a volume that holds data is left alone. The start command is run here with sh."""
+    cmd = json.loads(DOCKERFILE.strip().splitlines()[-1].removeprefix("CMD "))
+    assert cmd[:2] == ["sh", "-c"] and cmd[2].endswith("exec wil-assistant serve")
+    seed = tmp_path / "seed"
+    (seed / "chroma").mkdir(parents=True)
+    (seed / "wil.sqlite3").write_text("seeded", encoding="utf-8")
+    script = cmd[2].replace("/app/seed-data", str(seed)).replace("exec wil-assistant serve", "true")
+    empty, used = tmp_path / "empty", tmp_path / "used"
+    empty.mkdir()
+    used.mkdir()
+    (used / "wil.sqlite3").write_text("mine", encoding="utf-8")
+    for data in (empty, used):
+        done = subprocess.run(
+            ["sh", "-c", script], env={"WIL_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"},
+            check=False, timeout=30,
+        )  # fmt: skip
+        assert done.returncode == 0
+    assert (empty / "wil.sqlite3").read_text(encoding="utf-8") == "seeded"
+    assert (empty / "chroma").is_dir()
+    assert (used / "wil.sqlite3").read_text(encoding="utf-8") == "mine"

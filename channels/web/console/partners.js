@@ -204,6 +204,14 @@ export async function loadOffers(main, ctx) {
 
 // --- outcomes: the numbers a funder asks for ----------------------------------------------
 
+// A bar beside each number, scaled to the column's largest (the number stays the text people
+// and screen readers get). Its width is set through the CSSOM: the page's CSP allows no inline style.
+function bar(value, max) {
+  const node = h("span", { class: "bar", "aria-hidden": "true" });
+  node.style.width = `${max > 0 ? Math.round((100 * value) / max) : 0}%`;
+  return h("span", { class: "bar-track", "aria-hidden": "true" }, node);
+}
+
 export async function loadOutcomes(main, ctx, period = {}) {
   const params = new URLSearchParams({ lang: getLang() });
   if (period.from) params.set("from", period.from);
@@ -246,7 +254,7 @@ export async function loadOutcomes(main, ctx, period = {}) {
       h("table", { class: "outcomes" },
         h("thead", {}, h("tr", {}, h("th", {}, section), measures.map((m) => h("th", { class: "num" }, m)))),
         h("tbody", {}, names.map((g) => h("tr", {}, h("th", { scope: "row" }, g),
-          measures.map((m) => h("td", { class: "num" }, String(value(g, m)))))))));
+          measures.map((m) => h("td", { class: "num" }, bar(value(g, m), Math.max(...names.map((n) => value(n, m)))), String(value(g, m)))))))));
   });
   const csv = h("a", { href: `/api/outcomes.csv?${params}`, id: "outcomes-csv", download: "" }, pt("downloadCsv"));
   append(clear(main), [h("h2", {}, pt("outcomes")), form, h("p", {}, csv), tables]);

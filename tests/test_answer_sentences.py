@@ -112,6 +112,18 @@ def test_a_streamed_sentence_is_handed_out_only_once_complete() -> None:
             "fr",
             "Les stages non rémunérés ne sont pas permis.",
         ),
+        (
+            "Yes, according to a third-party immigration source: an optional internship counts "
+            "toward the limit.",
+            "en",
+            "Yes, an optional internship counts toward the limit.",
+        ),
+        (
+            "Recruit 4 to 6 months ahead; these two figures come from third-party sources, so use "
+            "them only as a guide.",
+            "en",
+            "Recruit 4 to 6 months ahead; use them only as a guide.",
+        ),
         # "selon" also means "depending on": a sentence's end keeps it.
         (
             "Les stages durent 4 ou 8 mois, selon le programme.",
@@ -202,3 +214,40 @@ def test_a_stated_status_gets_the_sentence_about_it_first() -> None:
     applied = how_it_applies("Je suis étudiante étrangère, ai-je droit au PSPE?", fr, "fr")
     assert applied is not None and applied.lead == fr[1]
     assert how_it_applies("Can I get SWPP?", sentences, "en") is None
+
+
+def test_a_stated_age_gets_the_sentence_about_that_age_first() -> None:
+    from assistant.answering.personal import how_it_applies
+
+    en = [
+        "Alberta's general minimum wage is $15.00 an hour.",
+        "Students under 18 can be paid $13 an hour for their first 28 hours each school week.",
+    ]
+    applied = how_it_applies("my helper is 16, what do I pay?", en, "en")
+    assert applied is not None and applied.lead == en[1]
+    fr = [
+        "Si votre stagiaire a 18 ans ou plus, prévoyez au moins 15,00 $ de l'heure.",
+        "Les étudiants de moins de 18 ans peuvent être payés 13 $ de l'heure.",
+    ]
+    applied = how_it_applies("quel salaire pour un étudiant de 16 ans?", fr, "fr")
+    assert applied is not None and applied.lead == fr[1]
+    applied = how_it_applies("mon stagiaire a 22 ans, combien le payer?", fr, "fr")
+    assert applied is not None and applied.lead == fr[0]
+    # "What the government gives me" says nothing about being a government.
+    assert (
+        how_it_applies("how much will the government give me?", ["A government pays."], "en")
+        is None
+    )
+
+
+def test_a_question_asking_for_a_figure_is_answered_by_a_sentence_giving_one() -> None:
+    from assistant.answering.extractive import lead_and_points
+
+    sentences = [
+        "CEWIL Canada describes two models of co-op work terms.",
+        "In Calgary, co-op programs include 2 to 5 work terms of four months each.",
+    ]
+    lead_text, points = lead_and_points(sentences, {0, 1}, {0: 2.0, 1: 1.5}, numeric=True)
+    assert lead_text == sentences[1] and points == [sentences[0]]
+    lead_text, _ = lead_and_points(sentences, {0, 1}, {0: 2.0, 1: 1.5}, numeric=False)
+    assert lead_text == sentences[0]

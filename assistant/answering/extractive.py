@@ -19,6 +19,7 @@ from assistant.answering.terms import (
     question_terms,
 )
 from assistant.answering.types import Answer, PassageLike
+from assistant.knowledge_lint import extract_facts
 from assistant.retrieval.intents import (
     FREQUENCY_SENTENCE,
     asks_frequency,
@@ -375,16 +376,30 @@ def focused(weight: Weight, focus: str | None, lang: str) -> Weight:
 MAX_POINTS = 3
 
 
+def _states_figure(sentence: str, lang: str) -> bool:
+    """Return True when the sentence gives a figure: a digit, or an amount, date or duration."""
+    return bool(re.search(r"\d", sentence) or extract_facts(sentence, lang))
+
+
 def lead_and_points(
-    sentences: list[str], chosen: set[int], scores: dict[int, float]
+    sentences: list[str],
+    chosen: set[int],
+    scores: dict[int, float],
+    numeric: bool = False,
+    lang: str = "en",
 ) -> tuple[str, list[str]]:
     """Return the sentence that answers best (the lead) and the other chosen ones, in order.
 
-    A lead that leans on the sentence before it ("It pays...") takes that sentence along.
+    For a question asking for a figure (how much, how long, when), the lead is the best chosen
+    sentence that states one, when one does. A lead that leans on the sentence before it
+    ("It pays...") takes that sentence along.
     """
     if not chosen:
         return "", []
-    top = max(chosen, key=lambda i: (scores.get(i, 0.0), -i))
+    pool = chosen
+    if numeric:
+        pool = {i for i in chosen if _states_figure(sentences[i], lang)} or chosen
+    top = max(pool, key=lambda i: (scores.get(i, 0.0), -i))
     lead_ids = [top]
     if top > 0 and top - 1 in chosen and _DEPENDENT.match(sentences[top]):
         lead_ids = [top - 1, top]
@@ -421,12 +436,13 @@ def compose_extractive(
     best = pick_passage(question, passages, lang, weight)
     plang = best.lang or lang
     sentences, chosen, scores = rank_sentences(question, best.text, plang, weight, best.section)
-    lead, points = lead_and_points(sentences, chosen, scores)
+    numeric = bool(_NUMERIC_Q.search(question)) or answer_form(question) in ("length", "time")
+    lead, points = lead_and_points(sentences, chosen, scores, numeric, plang)
     applied = how_it_applies(question, sentences, lang, plang)
     if applied is not None:
         # What the rule means for them first, then the rule itself, then the other points.
         rule = sentences[applied.rule]
-        rest = [s for s in [lead, *points] if s and s != rule and s != applied.lead]
+        rest = [s for s in [lead, *points] if s and rule not in s and applied.lead not in s]
         lead = applied.lead
         points = ([rule] if rule != lead else []) + rest
         points = points[:MAX_POINTS]

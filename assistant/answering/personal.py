@@ -82,6 +82,26 @@ def _gpa_rule(question: str, sentences: list[str], qlang: str, plang: str) -> Ap
     return None
 
 
+# Ages a person gives for a student; outside this range the number is something else.
+AGES = range(13, 31)
+ADULT = 18
+
+
+def _age_rule(question: str, sentences: list[str], qlang: str, plang: str) -> Applied | None:
+    age_data = _data()["age"]
+    asked = fold_casual(question)
+    for pattern in age_data["said"][qlang]:
+        match = re.search(pattern, asked)
+        if match is None or int(match.group("n")) not in AGES:
+            continue
+        group = "minor" if int(match.group("n")) < ADULT else "adult"
+        for i, sentence in enumerate(sentences):
+            if any(named in fold_casual(sentence) for named in age_data[group][plang]):
+                return Applied(lead=sentences[i], rule=i)
+        return None
+    return None
+
+
 def _status_rule(question: str, sentences: list[str], qlang: str, plang: str) -> Applied | None:
     asked = f" {fold_casual(question)} "
     folded = [f" {fold_casual(s)} " for s in sentences]
@@ -103,8 +123,10 @@ def how_it_applies(
     """
     qlang = "fr" if qlang == "fr" else "en"
     plang = "fr" if (plang or qlang) == "fr" else "en"
-    return _gpa_rule(question, sentences, qlang, plang) or _status_rule(
-        question, sentences, qlang, plang
+    return (
+        _gpa_rule(question, sentences, qlang, plang)
+        or _age_rule(question, sentences, qlang, plang)
+        or _status_rule(question, sentences, qlang, plang)
     )
 
 

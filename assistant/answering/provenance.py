@@ -33,26 +33,53 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def _yes_no(lang: str) -> tuple[str, ...]:
+    return tuple(_data().get("answers", {}).get(lang, ()))
+
+
+def _without_sources(clause: str, lang: str) -> str:
+    """Return a clause, its next step, or "" when it is about where facts come from."""
+    data = _data()
+    lowered = clause.lower()
+    opening = re.split(r"[,;:]", lowered, maxsplit=1)[0]
+    if not any(verb in opening for verb in data["source_verbs"][lang]):
+        return clause
+    for connector in data["next_step"][lang]:
+        at = lowered.find(connector)
+        if at >= 0:
+            return clause[at + len(connector) :].strip()
+    return ""
+
+
 def strip_provenance(sentence: str, lang: str) -> str:
     """Return the sentence without its notes about sources ("" when it is nothing but one)."""
     data = _data()
     lang = _lang(lang)
-    text = sentence.strip()
-    lowered = text.lower()
-    opening = re.split(r"[,;:]", lowered, maxsplit=1)[0]
-    if any(verb in opening for verb in data["source_verbs"][lang]):
-        for connector in data["next_step"][lang]:
-            at = lowered.find(connector)
-            if at >= 0:
-                return _capitalise(text[at + len(connector) :].strip())
+    # Each clause ("...; these two figures come from third parties, so use them as a guide")
+    # is judged on its own.
+    clauses = [_without_sources(c, lang) for c in sentence.strip().split("; ")]
+    kept = [c for c in clauses if c]
+    if not kept:
         return ""
+    text = "; ".join(kept)
+    if text[-1:] not in ".!?" and sentence.rstrip()[-1:] in ".!?":
+        text += sentence.rstrip()[-1]
+    text = _capitalise(text)
     attribution = data["attribution"][lang]
     for cue in attribution["bracketed"]:
         text = re.sub(rf"\s*\((?:{re.escape(cue)})[^)]*\)", "", text, flags=re.IGNORECASE)
     for cue in attribution["leading"]:
-        match = re.match(rf"(?:{re.escape(cue)})\b[^,:]{{0,{MAX_LEADING}}}[,:]\s*", text, re.I)
+        # "Yes, according to a third-party source: ..." keeps its "Yes, ".
+        answer = re.match(r"(?:\w+,\s*)?", text)
+        start = (
+            answer.end() if answer and answer.group(0).rstrip(", ").lower() in _yes_no(lang) else 0
+        )
+        match = re.compile(rf"(?:{re.escape(cue)})\b[^,:]{{0,{MAX_LEADING}}}[,:]\s*", re.I).match(
+            text, start
+        )
         if match and match.end() < len(text):
-            text = _capitalise(text[match.end() :])
+            rest = text[match.end() :]
+            text = text[:start] + rest if start else _capitalise(rest)
     for cue in attribution["trailing"]:
         text = re.sub(rf",\s*(?:{re.escape(cue)})\b[^,;.!?]*(?=[.!?]?$)", "", text, flags=re.I)
     return text.strip()

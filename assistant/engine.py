@@ -15,12 +15,14 @@ from typing import Any
 
 from assistant import replies
 from assistant.answering import Answerer, Citation
+from assistant.answering.service import KnowledgeSearch
 from assistant.asking import Questions
 from assistant.config import Settings
 from assistant.erasure import count_personal_data, delete_personal_data
 from assistant.errors import ConflictError, UserInputError
 from assistant.events import LIAISON_TOPIC, EventBus, Outbound
 from assistant.guardrails import refusal
+from assistant.handoff import texts
 from assistant.handoff.detect import SENSITIVE
 from assistant.intake_dialogue import IntakeDialogue, intake_available, paused_intake
 from assistant.llm import ChatModel
@@ -42,7 +44,11 @@ from assistant.turn_store import (
 )
 from assistant.turn_stream import OnDelta, TurnStream
 from assistant.understanding.models import default_handoff_detector, default_router
-from assistant.understanding.protocols import HandoffDetector, IntentRouter, TurnSignals
+from assistant.understanding.protocols import (
+    HandoffDetector,
+    IntentRouter,
+    TurnSignals,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +63,6 @@ SENSITIVE_REASONS = SENSITIVE
 
 def _safety_line(locale: str) -> str:
     """Return the "call 911 if in immediate danger" line that opens every safety reply."""
-    try:
-        from assistant.handoff import texts
-    except ImportError:  # pragma: no cover - handoff ships with the package
-        return ""
     return texts.say(texts.SAFETY_PREFACE, locale)
 
 
@@ -74,7 +76,7 @@ class Assistant:
         db: Database,
         bus: EventBus,
         outbound: Outbound | None = None,
-        retriever: Any = None,
+        retriever: KnowledgeSearch | None = None,
         llm: ChatModel | None = None,
         handoffs: Any = None,
         notifier: Any = None,
@@ -376,10 +378,7 @@ class Assistant:
         """Tell the liaison console that tickets closed because their person deleted their data."""
         if not ticket_ids:
             return
-        try:
-            from assistant.handoff.views import handoff_item
-        except ImportError:  # pragma: no cover - handoff ships with the package
-            return
+        from assistant.handoff.views import handoff_item
         from assistant.store.models import Handoff
 
         now = self.clock()

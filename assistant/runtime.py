@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
+from assistant.answering.service import KnowledgeSearch
 from assistant.config import Settings
 from assistant.engine import Assistant
 from assistant.events import EventBus, Outbound, make_bus
+from assistant.handoff import HandoffService, Notifier
 from assistant.llm import ChatModel, make_chat_model
+from assistant.retrieval import build_retriever as _build
+from assistant.retrieval import make_embedder
 from assistant.store.db import Database
 from assistant.understanding.models import default_handoff_detector, default_router
 from assistant.understanding.protocols import HandoffDetector, IntentRouter
@@ -27,10 +31,10 @@ class Runtime:
     bus: EventBus
     outbound: Outbound
     assistant: Assistant
-    retriever: Any = None
+    retriever: KnowledgeSearch | None = None
     llm: ChatModel | None = None
-    handoffs: Any = None
-    notifier: Any = None
+    handoffs: HandoffService | None = None
+    notifier: Notifier | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def close(self) -> None:
@@ -46,14 +50,8 @@ class Runtime:
         self.db.dispose()
 
 
-def build_retriever(settings: Settings) -> Any:
-    """Open the knowledge index in the data dir, or return None when retrieval is unavailable."""
-    try:
-        from assistant.retrieval import build_retriever as _build
-        from assistant.retrieval import make_embedder
-    except ImportError:  # retrieval package not installed in this build
-        logger.warning("retrieval unavailable: answers will decline")
-        return None
+def build_retriever(settings: Settings) -> KnowledgeSearch:
+    """Open the knowledge index in the data dir (created empty when there is none yet)."""
     embedder = make_embedder(
         settings.embedder,
         base_url=settings.llm_base_url,
@@ -65,13 +63,8 @@ def build_retriever(settings: Settings) -> Any:
 
 def build_handoff(
     settings: Settings, db: Database, bus: EventBus, outbound: Outbound
-) -> tuple[Any, Any]:
-    """Return (HandoffService, Notifier), or (None, None) when the handoff package is absent."""
-    try:
-        from assistant.handoff import HandoffService, Notifier
-    except ImportError:
-        logger.warning("handoff unavailable: requests for a person get the secretariat's contact")
-        return None, None
+) -> tuple[HandoffService, Notifier]:
+    """Return the handoff service and the notifier it uses."""
     notifier = Notifier(settings)
     service = HandoffService(settings, db, bus, outbound, notifier=notifier)
     return service, notifier
@@ -81,7 +74,7 @@ def build_runtime(
     settings: Settings,
     *,
     migrate: bool = True,
-    retriever: Any = "auto",
+    retriever: KnowledgeSearch | Literal["auto"] | None = "auto",
     llm: ChatModel | str | None = "auto",
     router: IntentRouter | None = None,
     handoff_detector: HandoffDetector | None = None,

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, field_validator
 from assistant import display
 from assistant.errors import AuthError, ForbiddenError, UserInputError
 from assistant.events import conversation_topic
-from assistant.exports import EMPLOYER_COLUMNS, STUDENT_COLUMNS
+from assistant.exports import columns_for
 from assistant.handoff.service import STREAMED_CHANNELS
 from assistant.liaisons import PARTNER_ROLE, active_account_by_token, institution_of
 from assistant.partners.reports import Period, iter_report_csv, outcomes_report, report_rows
@@ -94,7 +94,7 @@ def partner_offers(runtime: RuntimeDep, partner: PartnerDep) -> dict[str, Any]:
         # The partner desk labels fields itself: the intake API is the secretariat's.
         "field_labels": {
             name: {lang: display.field_label(None, name, lang) for lang in display.EN_FR}
-            for name in (*EMPLOYER_COLUMNS, *STUDENT_COLUMNS)
+            for name in columns_for(None)
         },
     }
 

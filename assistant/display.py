@@ -23,6 +23,7 @@ KIND_LABELS = {
     "student": {"en": "Student profile", "fr": "Profil étudiant"},
 }
 STATUS_LABELS = {
+    "draft": {"en": "Draft", "fr": "Brouillon"},  # rows stored before the two draft statuses
     "collecting": {"en": "Draft (in progress)", "fr": "Brouillon (en cours)"},
     "confirming": {"en": "Draft (awaiting confirmation)", "fr": "Brouillon (à confirmer)"},
     "submitted": {"en": "Submitted", "fr": "Soumis"},

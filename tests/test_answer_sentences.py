@@ -97,6 +97,12 @@ def test_a_streamed_sentence_is_handed_out_only_once_complete() -> None:
             "The employer pays nothing and the student earns $1,400 for each project.",
         ),
         (
+            "According to third-party reports of an announcement made on April 9, 2026, students "
+            "no longer need a separate co-op work permit.",
+            "en",
+            "Students no longer need a separate co-op work permit.",
+        ),
+        (
             "The pilot produced more than 66 placements, according to the Future Skills Centre.",
             "en",
             "The pilot produced more than 66 placements.",

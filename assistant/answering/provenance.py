@@ -74,9 +74,9 @@ def strip_provenance(sentence: str, lang: str) -> str:
         start = (
             answer.end() if answer and answer.group(0).rstrip(", ").lower() in _yes_no(lang) else 0
         )
-        match = re.compile(rf"(?:{re.escape(cue)})\b[^,:]{{0,{MAX_LEADING}}}[,:]\s*", re.I).match(
-            text, start
-        )
+        # The clause ends at a comma or colon not followed by a number ("on April 9, 2026, ...").
+        clause = rf"(?:{re.escape(cue)})\b.{{0,{MAX_LEADING}}}?[,:]\s+(?!\d)"
+        match = re.compile(clause, re.I).match(text, start)
         if match and match.end() < len(text):
             rest = text[match.end() :]
             text = text[:start] + rest if start else _capitalise(rest)

@@ -364,3 +364,32 @@ def test_moving_an_account_to_or_from_the_partner_desk_ends_its_console_sessions
 
     with runtime.db.session() as s:
         assert s.scalar(select(func.count()).select_from(ConsoleSession)) == 0
+
+
+def test_a_liaison_sends_an_unmatched_offer_on_to_an_institution(
+    client: TestClient, runtime: Runtime, liaison: NewLiaison
+) -> None:
+    ambrose = create_liaison(runtime.db, "wil@ambrose.edu", "Ash", "institution", "ambrose")
+    unmatched = offer(runtime, None, routed=[], org="Niche Co")
+    assert client.get("/api/partner/offers", headers=auth(ambrose.token)).json()["offers"] == []
+    route = f"/api/offers/{unmatched}/route"
+    assert (
+        client.post(route, json={"institution": "ambrose"}, headers=auth(ambrose.token)).status_code
+        == 401
+    )
+    assert (
+        client.post(route, json={"institution": "harvard"}, headers=auth(liaison.token)).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            "/api/offers/nope/route", json={"institution": "mru"}, headers=auth(liaison.token)
+        ).status_code
+        == 404
+    )
+    r = client.post(route, json={"institution": "ambrose"}, headers=auth(liaison.token))
+    assert r.status_code == 200 and r.json()["routed_to"] == ["ambrose"]
+    again = client.post(route, json={"institution": "ambrose"}, headers=auth(liaison.token))
+    assert again.json()["routed_to"] == ["ambrose"]  # once
+    desk = client.get("/api/partner/offers", headers=auth(ambrose.token)).json()
+    assert [o["fields"]["organization_name"] for o in desk["offers"]] == ["Niche Co"]

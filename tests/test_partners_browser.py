@@ -133,6 +133,12 @@ def test_an_offer_goes_from_employer_to_partner_to_outcomes(
         expect(row).to_contain_text("Mount Royal University: Pourvu (2, été 2027)")
         expect(row).to_contain_text("University of Calgary: En attente de l'établissement")
         assert_accessible(page)
+        # A liaison sends the offer on to one more institution.
+        row.get_by_label(f"Transmettre aussi l'offre {ref} à").select_option("ambrose")
+        row.get_by_role("button", name="Transmettre").click()
+        expect(page.locator(f"#offers tr[data-id='{offer_id}']")).to_contain_text(
+            "Ambrose University: En attente de l'établissement"
+        )
         page.click("#nav-outcomes")
         totals = page.locator("#outcomes-totals")
         expect(totals.locator("tr", has_text="Étudiants placés")).to_contain_text("2")

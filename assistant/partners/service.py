@@ -152,6 +152,29 @@ def overview(db: Database) -> list[dict[str, Any]]:
         ]
 
 
+def route_to(db: Database, intake_id: str, institution: str) -> list[str]:
+    """Send an offer to one more institution (a liaison's decision); return where it now goes.
+
+    Offers no institution matched go to the secretariat only (`routed_to` empty); a liaison
+    who knows a fit sends it on. The offer must be shareable (submitted, with consent).
+    """
+    from assistant.liaisons import check_institution
+
+    institution = check_institution(institution)
+    with db.session() as s:
+        intake = s.get(Intake, intake_id)
+        if (
+            intake is None
+            or intake.kind != "employer"
+            or not shareable({"status": intake.status, "fields": intake.fields})
+        ):
+            raise NotFoundError("offer not found")
+        routed = [str(i) for i in intake.routed_to or []]
+        if institution not in routed:
+            intake.routed_to = [*routed, institution]
+        return list(intake.routed_to)
+
+
 @dataclass(frozen=True)
 class Answer:
     """An institution's answer to an offer, as a partner gives it."""

@@ -23,6 +23,7 @@ const TEXT = {
     byWil: "By type of WIL", bySize: "By organization size",
     error: "Something went wrong: {m}",
     students: "Student profiles for {i}", emptyStudents: "No student profiles routed to {i} yet.",
+    sendTo: "Also send offer {r} to", send: "Send", noneYet: "No institution yet (secretariat only)",
   },
   fr: {
     desk: "Offres pour {i}", offers: "Offres", outcomes: "Résultats",
@@ -40,6 +41,7 @@ const TEXT = {
     byWil: "Par type d'AIT", bySize: "Par taille d'organisation",
     error: "Un problème est survenu : {m}",
     students: "Profils étudiants pour {i}", emptyStudents: "Aucun profil étudiant transmis à {i} pour l'instant.",
+    sendTo: "Transmettre aussi l'offre {r} à", send: "Transmettre", noneYet: "Aucun établissement pour l'instant (secrétariat seulement)",
   },
 };
 
@@ -179,10 +181,34 @@ export async function loadDesk(main, ctx, me) {
 
 // --- the secretariat: every offer, every answer --------------------------------------------
 
+// A liaison sends an offer on to an institution no rule matched (or one more).
+function routeForm(offer, institutions, reload) {
+  const left = institutions.filter((i) => !(offer.routed_to || []).includes(i.id));
+  if (!left.length) return null;
+  const label = pt("sendTo", { r: offer.reference });
+  const select = h("select", { "aria-label": label, id: `route-${offer.id}` },
+    left.map((i) => h("option", { value: i.id }, i.name)));
+  const status = h("span", { role: "status", class: "saved" });
+  const form = h("form", { class: "route", title: label }, select, h("button", { type: "submit" }, pt("send")), status);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await api(`/api/offers/${encodeURIComponent(offer.id)}/route`, { method: "POST", body: { institution: select.value } });
+      reload();
+    } catch (err) {
+      status.textContent = pt("error", { m: err.message });
+    }
+  });
+  return form;
+}
+
 export async function loadOffers(main, ctx) {
   let offers;
+  let institutions = [];
   try {
-    offers = (await api("/api/offers")).offers;
+    const data = await api("/api/offers");
+    offers = data.offers;
+    institutions = data.institutions || [];
   } catch (err) {
     if (ctx.isCurrent()) failed(main, err, ctx);
     return;
@@ -196,8 +222,12 @@ export async function loadOffers(main, ctx) {
           h("td", {}, offer.reference),
           h("td", {}, (offer.fields || {}).organization_name || ""),
           h("td", {}, ["role_title", "wil_type", "start_term", "students_count"].map((k) => shownField(offer, k)).filter(Boolean).join(" · ")),
-          h("td", {}, h("ul", { class: "answers" }, offer.outcomes.map((o) =>
-            h("li", { class: `outcome-${o.status}` }, `${o.institution_name}: ${outcomeText(o)}`, o.note ? h("div", { class: "note-text" }, o.note) : null))))))))
+          h("td", {},
+            offer.outcomes.length
+              ? h("ul", { class: "answers" }, offer.outcomes.map((o) =>
+                  h("li", { class: `outcome-${o.status}` }, `${o.institution_name}: ${outcomeText(o)}`, o.note ? h("div", { class: "note-text" }, o.note) : null)))
+              : h("p", { class: "empty" }, pt("noneYet")),
+            routeForm(offer, institutions, () => loadOffers(main, ctx)))))))
     : h("p", { class: "empty" }, pt("emptyOffers"));
   append(clear(main), [h("h2", {}, pt("offers")), body]);
 }

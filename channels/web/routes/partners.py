@@ -20,13 +20,19 @@ from assistant.errors import AuthError, ForbiddenError, UserInputError
 from assistant.events import conversation_topic
 from assistant.exports import columns_for
 from assistant.handoff.service import STREAMED_CHANNELS
-from assistant.liaisons import PARTNER_ROLE, active_account_by_token, institution_of
+from assistant.liaisons import (
+    PARTNER_ROLE,
+    active_account_by_token,
+    institution_of,
+    partner_institutions,
+)
 from assistant.partners.reports import Period, iter_report_csv, outcomes_report, report_rows
 from assistant.partners.service import (
     Answer,
     offers_for,
     overview,
     record_answer,
+    route_to,
     students_for,
     tell_employer,
 )
@@ -146,7 +152,28 @@ async def partner_answer(
 @router.get("/api/offers", summary="Every routed offer with each institution's answer (liaison)")
 def all_offers(runtime: RuntimeDep, _liaison: LiaisonDep) -> dict[str, Any]:
     """Return the secretariat's view: each offer and what each institution answered."""
-    return {"offers": overview(runtime.db)}
+    return {
+        "offers": overview(runtime.db),
+        "institutions": [
+            {"id": i, "name": display.institution_label(i)} for i in partner_institutions()
+        ],
+    }
+
+
+class RouteBody(BaseModel):
+    """One more institution to send an offer to."""
+
+    institution: str = Field(..., min_length=1, max_length=32)
+
+
+@router.post(
+    "/api/offers/{intake_id}/route", summary="Send an offer to one more institution (liaison)"
+)
+def route_offer(
+    intake_id: str, body: RouteBody, runtime: RuntimeDep, _liaison: LiaisonDep
+) -> dict[str, Any]:
+    """Add an institution to the offer's recipients; its partners see it on their desk."""
+    return {"routed_to": route_to(runtime.db, intake_id[:64], body.institution)}
 
 
 FromQ = Annotated[date | None, Query(alias="from", description="First day (Calgary), YYYY-MM-DD")]

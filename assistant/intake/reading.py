@@ -1,0 +1,146 @@
+"""Read one message into the values that belong in the form: where each may go, corrections at
+the summary sentence by sentence, a number that could change a filled field."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from typing import Any
+
+from assistant.intake.extract import Extraction, extract_fields, keep_known_names
+from assistant.intake.gazetteers import fold
+from assistant.intake.numbers import numbers_in
+from assistant.intake.questions import blank_questions
+from assistant.intake.schemas import fields_for
+from assistant.intake.state import IntakeState, LlmExtract
+from assistant.intake.validators import InvalidValue, ParseContext
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["changes", "fits", "merge_llm", "new_number", "place", "read_correction", "read_values"]
+
+
+def merge_llm(
+    state: IntakeState,
+    text: str,
+    found: Extraction,
+    locale: str,
+    today: date,
+    llm_extract: LlmExtract | None,
+) -> None:
+    """Add the language model's values (when configured) for fields the rules left empty."""
+    text = blank_questions(text)  # the model, too, must not read a question as an answer
+    if llm_extract is None or not text.strip():
+        return
+    try:
+        proposed = llm_extract(state.kind, text, state.asking, locale)
+    except Exception:
+        # The rules already answered; a failing model must never block the intake.
+        logger.warning("LLM extraction failed; keeping rule-based values", exc_info=True)
+        return
+    specs = fields_for(state.kind)
+    ctx = ParseContext(today=today, locale=locale)
+    for name, raw in (proposed or {}).items():
+        if name not in specs or raw is None or name in found.values:
+            continue
+        try:
+            found.values[name] = specs[name].validate(raw, ctx)
+        except InvalidValue:
+            continue
+        found.errors.pop(name, None)
+
+
+def place(state: IntakeState, found: Extraction, *, correcting: bool) -> None:
+    """Keep only the values that belong where they would go; drop the rest.
+
+    A value goes to the field just asked, to a field the message names ("email: ..."), or to a
+    field its own shape names ("12 people", "$20 an hour", an email) when that field is empty or
+    being corrected. A vocabulary word inside a longer answer ("marketing", "Calgary") fills an
+    empty field only when the message also answered the question asked; it never replaces a value.
+    At the summary a correction may change any field: the summary is shown again before submitting.
+    """
+    answered = state.asking is not None and state.asking in found.values
+    for name in list(found.values):
+        origin = found.origins.get(name, "vocab")
+        known = state.fields.get(name) is not None
+        if name == state.asking or origin in ("named", "whole", "asked"):
+            continue
+        if correcting and state.status == "confirming":
+            continue
+        if origin == "pattern" and (not known or correcting):
+            continue
+        if origin == "vocab" and not known and answered:
+            continue
+        logger.debug("dropped %s: not asked, not named (%s)", name, origin)
+        found.values.pop(name)
+        found.origins.pop(name, None)
+
+
+def read_values(
+    state: IntakeState,
+    text: str,
+    locale: str,
+    today: date,
+    llm_extract: LlmExtract | None,
+    *,
+    correcting: bool | None,
+) -> Extraction:
+    """Return the values the message gives for the form (rules, then the LLM's when configured)."""
+    found = extract_fields(
+        state.kind, text, asking=state.asking, today=today, locale=locale, correcting=correcting
+    )
+    merge_llm(state, text, found, locale, today, llm_extract)
+    keep_known_names(found, state.fields, state.asking, text)
+    return found
+
+
+def changes(state: IntakeState, found: Extraction) -> dict[str, Any]:
+    """Return the extracted values that differ from what the form already holds."""
+    return {k: v for k, v in found.values.items() if state.fields.get(k) != v}
+
+
+def fits(spec: Any, value: float, today: date, locale: str) -> bool:
+    """Say whether a number is a valid value for the field."""
+    try:
+        spec.validate(value if spec.type == "number" else int(value), ParseContext(today, locale))
+    except (InvalidValue, ValueError, TypeError):
+        return False
+    return value == int(value) or spec.type == "number"
+
+
+def new_number(state: IntakeState, text: str, today: date, locale: str) -> bool:
+    """Say whether the message carries a number some filled field could take instead of its own.
+
+    A safety net under the router: "mettez 30" read as a yes must not submit the form unchanged.
+    """
+    for value in numbers_in(fold(text)):
+        for name, spec in fields_for(state.kind).items():
+            current = state.fields.get(name)
+            numeric = spec.type in ("integer", "number") and current is not None
+            if numeric and current != value and fits(spec, value, today, locale):
+                return True
+    return False
+
+
+def read_correction(
+    state: IntakeState, text: str, locale: str, today: date, llm_extract: LlmExtract | None
+) -> Extraction:
+    """Read a change at the summary sentence by sentence: the first to give a field's value wins.
+
+    "Can we make it summer instead of fall? My classes end in April": the change is summer; the
+    reason after it is no second value for the same field.
+    """
+    merged = Extraction()
+    sentences = [p for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p.strip()] or [text]
+    for sentence in sentences:
+        # A change phrased as a question ("can we make it summer?") still gives its value.
+        plain = sentence.replace("?", ".")
+        found = read_values(state, plain, locale, today, llm_extract, correcting=True)
+        for name, value in found.values.items():
+            if name not in merged.values:
+                merged.values[name] = value
+                merged.origins[name] = found.origins.get(name, "named")
+        for name, error in found.errors.items():
+            merged.errors.setdefault(name, error)
+    return merged

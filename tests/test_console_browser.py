@@ -88,6 +88,11 @@ def test_a_liaison_claims_and_replies_live_and_person_text_never_runs(
             _, joined = stream.next(lambda e: e[0] == "message")
             assert "Lee Liaison" in joined["text"]
 
+            page.select_option("#saved-replies", label="Hello, I'm here")
+            expect(page.locator("#reply-text")).to_have_value(
+                "Hello, I'm Lee Liaison from the secretariat. I've read your conversation; "
+                "how can I help?"
+            )
             page.fill("#reply-text", "Hi! I'm Lee, happy to help with your posting.")
             page.click("#reply-send")
             _, reply = stream.next(lambda e: e[0] == "message" and e[1]["role"] == "liaison")
@@ -192,6 +197,12 @@ def test_french_console_in_another_time_zone_shows_calgary_time_and_useful_empty
         assert shown_hour != datetime.now(ZoneInfo("Asia/Tokyo")).hour  # 15 or 16 h apart
         assert shown_hour in (calgary.hour, (calgary.hour + 1) % 24)  # a minute may pass
         screenshot(page, "console-ticket-fr-tablet")
+        # Saved replies: the menu in French, the text in the person's language (English here).
+        page.select_option("#saved-replies", label="Je vérifie")
+        expect(page.locator("#reply-text")).to_have_value(
+            "Thanks for your patience: I'm checking with the institution and will come back to "
+            "you here."
+        )
         summary = page.locator("#summary").inner_text()
         assert summary.startswith("Motif : "), summary
         assert "Qui : " in summary and "Déjà répondu : " in summary

@@ -6,6 +6,7 @@ import { append, clear, h } from "/console/assets/dom.js";
 import { loadDrafts, loadIntake, openDraftLink, paintDraftsNav } from "/console/assets/intake.js";
 import { duration, fieldLabel, getLang, intakeStatus, label, reasonLabel, setFieldLabels, setLang, setZone, summaryText, t, when } from "/console/assets/i18n.js";
 import { loadDesk, loadOffers, loadOutcomes, pt } from "/console/assets/partners.js";
+import { savedReplies } from "/console/assets/replies.js";
 
 const main = document.getElementById("main");
 const state = { me: null, view: null, ticketId: null, filter: "open", events: null, queueTimer: null, nav: 0, live: false };
@@ -360,6 +361,10 @@ async function loadTicket(id) {
         if (!mine) await loadTicket(id);
       })
     : null;
+  if (reply) {
+    const area = reply.querySelector("textarea");
+    reply.insertBefore(savedReplies(area, ticket.locale, state.me.name), area);
+  }
   const notes = h("ol", { class: "notes", id: "notes" }, ticket.notes.map(noteNode));
   const noteForm = textForm("note", t("newNote"), t("addNote"), async (text) => {
     appendNote(await api(`/api/handoffs/${encodeURIComponent(id)}/notes`, { method: "POST", body: { text } }));

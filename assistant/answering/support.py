@@ -92,16 +92,28 @@ def _passage_view(
     return frozenset(facts), frozenset(numbers), frozenset(stems), " " + fold_casual(text) + " "
 
 
+@lru_cache(maxsize=1)
+def _program_names() -> frozenset[str]:
+    """Return the program and organization names retrieval knows ("mitacs", "swpp"), folded."""
+    try:
+        from assistant.retrieval.synonyms import NAMES
+    except ImportError:  # pragma: no cover - retrieval ships with the package
+        return frozenset()
+    return frozenset(fold_casual(n) for n in NAMES)
+
+
 def _names(body: str) -> list[str]:
-    """Return the names a sentence gives: acronyms, and capitalised words after its first word."""
+    """Return the names a sentence gives: acronyms, capitalised words after its first word, and
+    program names however they are typed ("mitacs")."""
     names: list[str] = []
+    programs = _program_names()
     for i, match in enumerate(_WORD.finditer(body)):
         word = _POSSESSIVE.sub("", match.group(0)).strip("'’-")
         if len(word) < 2:
             continue
         letters = [c for c in word if c.isalpha()]
         acronym = len(letters) >= 2 and all(c.isupper() for c in letters)
-        if acronym or (i > 0 and word[0].isupper()):
+        if acronym or (i > 0 and word[0].isupper()) or fold_casual(word) in programs:
             names.append(word)
     return names
 

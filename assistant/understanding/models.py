@@ -79,6 +79,14 @@ def train(decision: str, examples: Sequence[Example]) -> TextClassifier:
 def _training_set(decision: str, root: Path) -> list[Example]:
     examples = list(load_examples(decision, root))
     if decision == "handoff":
+        # What people say to a form or in small talk needs no person: every intent example that
+        # is not a request for one teaches the detector "none" (unless the handoff data says more).
+        known = {normalise(e.text) for e in examples}
+        examples += [
+            Example(e.text, e.lang, "none", "idle", None, f"intents/{e.source}")
+            for e in load_examples("intents", root)
+            if e.label not in ("handoff", "question") and normalise(e.text) not in known
+        ]
         from assistant.handoff.detect import is_repeat
 
         # Exact rules decide these, not the words: a counter ("declined_twice") and a question

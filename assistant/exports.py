@@ -256,7 +256,12 @@ def header_row(options: ExportOptions) -> list[str]:
 
 
 def export_row(row: ExportRow, options: ExportOptions) -> list[str]:
-    """Return one intake as export cells (labels or codes), spreadsheet-safe."""
+    """Return one intake as CSV cells (labels or codes), spreadsheet-safe."""
+    return [_cell(v) for v in export_values(row, options)]
+
+
+def export_values(row: ExportRow, options: ExportOptions) -> list[Any]:
+    """Return one intake's values in column order (labels or codes), before any CSV guard."""
     item = row.item
     fields = item.get("fields") or {}
     cols = columns_for(options.kind)
@@ -268,7 +273,7 @@ def export_row(row: ExportRow, options: ExportOptions) -> list[str]:
             item.get("reference"), kind, item.get("status"), item.get("language"),
             item.get("channel"), created, submitted, item.get("routed_to") or [],
         ]  # fmt: skip
-        return [_cell(v) for v in meta] + [_cell(fields.get(c)) for c in cols]
+        return meta + [fields.get(c) for c in cols]
     language = display.lang(options.locale)
     created = display.local_time(row.created, options.timezone)
     submitted = display.local_time(row.submitted, options.timezone)
@@ -282,8 +287,34 @@ def export_row(row: ExportRow, options: ExportOptions) -> list[str]:
         submitted,
         [display.institution_label(i) for i in item.get("routed_to") or []],
     ]
-    values = [display.value_label(kind, c, fields.get(c), language) for c in cols]
-    return [_cell(v) for v in meta] + [_cell(v) for v in values]
+    return meta + [display.value_label(kind, c, fields.get(c), language) for c in cols]
+
+
+def export_xlsx(rows: Iterable[ExportRow], options: ExportOptions) -> bytes:
+    """Return the secretariat's export as an .xlsx workbook.
+
+    Every cell is typed: text stays text (a phone number is never a formula or a number, and
+    needs no guard), numbers stay numbers; lists read "a; b", yes/no in the chosen language.
+    """
+    from assistant.xlsx import workbook
+
+    yes_no = ("Oui", "Non") if display.lang(options.locale) == "fr" else ("Yes", "No")
+
+    def typed(value: Any) -> str | int | float | None:
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return yes_no[0] if value else yes_no[1]
+        if isinstance(value, int | float):
+            return value
+        if isinstance(value, list):
+            return "; ".join(str(typed(v)) for v in value)
+        return str(value)
+
+    table: list[list[str | int | float | None]] = [list(header_row(options))]
+    table += [[typed(v) for v in export_values(row, options)] for row in rows]
+    title = {"employer": "offers", "student": "students"}.get(options.kind or "", "intakes")
+    return workbook(table, sheet_name=title)
 
 
 def iter_export_csv(rows: Iterable[ExportRow], options: ExportOptions) -> Iterator[str]:

@@ -182,6 +182,10 @@ def test_french_console_in_another_time_zone_shows_calgary_time_and_useful_empty
         expect(row).to_contain_text("Type d'AIT : Stage coop")  # labels, never co_op
         expect(row).to_contain_text("Début : été 2027")
         expect(row).to_contain_text("soumis")
+        expect(page.locator("#export-xlsx")).to_have_text("Exporter en Excel")
+        expect(page.locator("#export-xlsx")).to_have_attribute(
+            "href", "/api/exports/intakes.xlsx?lang=fr"
+        )
         assert "co_op" not in row.inner_text() and "2027-summer" not in row.inner_text()
 
         page.click("#nav-queue")

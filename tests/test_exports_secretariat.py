@@ -162,3 +162,56 @@ def test_formula_guard_spares_phone_numbers(value: str, guarded: bool) -> None:
     from assistant.exports import _cell
 
     assert _cell(value).startswith("'") is guarded
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    """Read back the first sheet's cells as (text, type) pairs' text, and check each cell's type."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = set(z.namelist())
+        assert {"[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"} <= names
+        root = ElementTree.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    rows = []
+    for row in root.iterfind("m:sheetData/m:row", ns):
+        cells = {}
+        for c in row.iterfind("m:c", ns):
+            col = re.match(r"[A-Z]+", c.get("r", "")).group(0)  # type: ignore[union-attr]
+            index = 0
+            for ch in col:
+                index = index * 26 + ord(ch) - 64
+            text = c.find("m:is/m:t", ns)
+            number = c.find("m:v", ns)
+            cells[index - 1] = (
+                ("s:" + (text.text or "")) if text is not None else ("n:" + (number.text or ""))
+            )
+        rows.append([cells.get(i, "") for i in range(max(cells) + 1)])
+    return rows
+
+
+def test_xlsx_export_keeps_phone_numbers_as_text_and_numbers_as_numbers(
+    client: TestClient, runtime: Runtime, liaison: NewLiaison, tmp_path: Path
+) -> None:
+    _seed(runtime)
+    r = client.get(
+        "/api/exports/intakes.xlsx", params={"kind": "employer"}, headers=auth(liaison.token)
+    )
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    head, *rows = _read_xlsx(r.content)
+    assert len(rows) == 1  # submitted with consent only
+    row = dict(zip([h.removeprefix("s:") for h in head], rows[0], strict=False))
+    assert row["Phone"] == "s:+1 403-555-0199"  # text, no apostrophe, no formula
+    assert row["Students"] == "n:2"  # a number a spreadsheet can sum
+    assert row["Description"] == 's:=HYPERLINK("http://evil")'  # text: never runs
+    assert row["Type of WIL"] == "s:Co-op" and row["Reference"] == "s:ED3E2F64"
+    out = tmp_path / "offers.xlsx"
+    _cli(runtime, "--format", "xlsx", "--lang", "fr", "-o", str(out))
+    head_fr = _read_xlsx(out.read_bytes())[0]
+    assert "s:Référence" in head_fr and "s:Type d'AIT" in head_fr
+    refused = CliRunner().invoke(
+        cli, ["export", "intakes", "--format", "xlsx", "--data-dir", str(runtime.settings.data_dir)]
+    )
+    assert refused.exit_code == 2 and "--output" in refused.output

@@ -11,7 +11,13 @@ from typing import Annotated
 
 import typer
 
-from assistant.exports import ExportOptions, export_intakes, iter_export_csv, iter_export_jsonl
+from assistant.exports import (
+    ExportOptions,
+    export_intakes,
+    export_xlsx,
+    iter_export_csv,
+    iter_export_jsonl,
+)
 from assistant.partners.reports import Period, iter_report_csv, outcomes_report, report_rows
 from assistant.store.db import Database
 from channels.cli.common import settings_or_exit
@@ -29,6 +35,7 @@ class KindChoice(str, Enum):
 class FormatChoice(str, Enum):
     csv = "csv"
     jsonl = "jsonl"
+    xlsx = "xlsx"
 
 
 class LangChoice(str, Enum):
@@ -41,7 +48,9 @@ def export_intakes_command(
     kind: Annotated[
         KindChoice | None, typer.Option(help="employer or student (default: both).")
     ] = None,
-    fmt: Annotated[FormatChoice, typer.Option("--format", help="csv or jsonl.")] = FormatChoice.csv,
+    fmt: Annotated[
+        FormatChoice, typer.Option("--format", help="csv, jsonl or xlsx (needs -o).")
+    ] = FormatChoice.csv,
     lang: Annotated[
         LangChoice, typer.Option("--lang", help="Language of the headers and labels.")
     ] = LangChoice.en,
@@ -84,6 +93,13 @@ def export_intakes_command(
         db.dispose()
     if status:
         rows = [r for r in rows if r.item.get("status") == status]
+    if fmt is FormatChoice.xlsx:
+        if output is None:
+            typer.echo("error: --format xlsx needs --output FILE.xlsx", err=True)
+            raise typer.Exit(2)
+        output.write_bytes(export_xlsx(rows, options))
+        typer.echo(f"Wrote {len(rows)} intake(s) to {output}", err=True)
+        return
     chunks = (
         iter_export_csv(rows, options)
         if fmt is FormatChoice.csv

@@ -420,6 +420,7 @@ async function loadIntakes() {
   const lang = getLang();
   const links = h("p", { class: "exports" },
     h("a", { href: `/api/exports/intakes.csv?lang=${lang}`, id: "export-csv", download: "" }, t("exportCsv")), " · ",
+    h("a", { href: `/api/exports/intakes.xlsx?lang=${lang}`, id: "export-xlsx", download: "" }, t("exportXlsx")), " · ",
     h("a", { href: `/api/exports/intakes.jsonl?lang=${lang}`, download: "" }, t("exportJsonl")), " · ",
     h("a", { href: `/api/exports/intakes.csv?lang=${lang}&include_drafts=true`, id: "export-drafts", download: "" }, t("exportDrafts")));
   let intakes = [];

@@ -5,9 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
-from assistant.exports import ExportOptions, export_intakes, iter_export_csv, iter_export_jsonl
+from assistant.exports import (
+    ExportOptions,
+    export_intakes,
+    export_xlsx,
+    iter_export_csv,
+    iter_export_jsonl,
+)
 from channels.web.deps import LiaisonDep, RuntimeDep
 
 router = APIRouter(prefix="/api/exports", tags=["intakes"])
@@ -82,4 +88,30 @@ def export_intakes_jsonl(
         iter_export_jsonl(rows, options),
         media_type="application/x-ndjson",
         headers={"Content-Disposition": f'attachment; filename="{_name(options, "jsonl")}"'},
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/intakes.xlsx",
+    summary="Intakes a secretariat can hand on, as an Excel workbook (liaison)",
+    response_class=Response,
+)
+def export_intakes_xlsx(
+    runtime: RuntimeDep,
+    _liaison: LiaisonDep,
+    kind: KindQ = None,
+    lang: LangQ = "en",
+    include_drafts: DraftsQ = False,
+    codes: CodesQ = False,
+) -> Response:
+    """Return the same intakes as a workbook whose cells are typed (phone numbers stay text)."""
+    options = _options(runtime, kind, lang, include_drafts, codes)
+    rows = export_intakes(runtime.db, options)
+    return Response(
+        export_xlsx(rows, options),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{_name(options, "xlsx")}"'},
     )

@@ -20,6 +20,7 @@ from assistant.intake_store import (
     get_intake,
     latest_user_message,
     save_draft,
+    store_conversation_draft,
     submit_intake,
 )
 from assistant.llm_extract import LLMExtract
@@ -326,6 +327,28 @@ class IntakeDialogue:
         await self.bus.publish(
             LIAISON_TOPIC, {"type": "intake_submitted", "id": stored["id"], "data": stored}
         )
+
+    def absorb(self, conversation_id: str, state: dict[str, Any], text: str, locale: str) -> None:
+        """Keep the form values a person gives a liaison (the form resumes with them)."""
+        intake = _intake_api()
+        current = intake.IntakeState.model_validate(state)
+        updated = intake.absorb(
+            current,
+            text,
+            locale=locale,
+            today=self._today(),
+            source=latest_user_message(self.db, conversation_id),
+        )
+        if updated is None:
+            return
+        save_draft(self.db, conversation_id, updated.public())
+        store_conversation_draft(self.db, conversation_id, updated.model_dump(mode="json"))
+
+    def resume_text(self, state: dict[str, Any], locale: str) -> tuple[str, list[str]]:
+        """Return the paused form's pending question ("Back to your request: ...") and its chips."""
+        intake = _intake_api()
+        step = intake.resume_step(intake.IntakeState.model_validate(state), locale)
+        return step.reply, list(step.suggestions)
 
     async def submit_draft(self, intake_id: str, liaison_id: int) -> dict[str, Any]:
         """Submit a draft on the person's behalf, once they consented and nothing required is missing.

@@ -181,6 +181,14 @@ def _sync_conversation(s: Any, row: Intake) -> None:
     conv.state = state
 
 
+def store_conversation_draft(db: Database, conversation_id: str, draft: dict[str, Any]) -> None:
+    """Write the form in progress into the conversation's state (outside a turn's own write)."""
+    with db.session() as s:
+        conv = s.get(Conversation, conversation_id)
+        if conv is not None:
+            conv.state = {**(conv.state or {}), "intake": draft}
+
+
 def close_conversation_draft(db: Database, intake_id: str, text: str) -> dict[str, Any] | None:
     """Take a submitted draft out of its conversation and tell the person; return the message."""
     from assistant.conversations import add_message, message_dict

@@ -169,3 +169,25 @@ def test_a_telegram_person_is_told_when_a_liaison_submits_their_draft(
     assert client.post(f"/api/intakes/{intake_id}/submit", headers=headers).is_success
     assert [cid for cid, _ in pushed] == [conv.id]
     assert intake_id[:8].upper() in pushed[0][1]["data"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "detail", "stop"),
+    [
+        ("en", "Description: we build farm robots", "cancel"),
+        ("fr", "Description : nous fabriquons des robots agricoles", "annuler"),
+    ],
+)
+def test_what_the_person_tells_the_liaison_goes_into_the_form_and_withdrawing_resumes_it(
+    client: TestClient, runtime: Runtime, lang: str, detail: str, stop: str
+) -> None:
+    person = start(client, locale=lang)
+    say(client, person, OPENER[lang])
+    asking = say(client, person, ORG[lang])["intake"]["asking"]
+    ask_for_human(client, person, HUMAN[lang])
+    ack = say(client, person, detail)
+    assert ack["mode"] == "handoff"
+    assert "robot" in rows(runtime, person)[0].fields["role_description"].lower()
+    back = say(client, person, stop)  # nobody has taken the ticket yet: back to the form
+    assert back["mode"] == "intake" and back["intake"]["asking"] == asking
+    assert "robot" in back["intake"]["fields"]["role_description"].lower()

@@ -44,6 +44,7 @@ __all__ = [
     "IntakeClosedError",
     "IntakeState",
     "IntakeStep",
+    "absorb",
     "continue_intake",
     "detect_intake_start",
     "is_delete_request",
@@ -428,6 +429,36 @@ def continue_intake(
             current, m.say("what_to_change", locale), "confirming", m.suggestions("confirm", locale)
         )
     return _collect(current, text, locale, today, llm_extract, decision, source)
+
+
+def absorb(
+    state: IntakeState, text: str, *, locale: str, today: date, source: Source = None
+) -> IntakeState | None:
+    """Keep the form values a message gives while a liaison holds the conversation, or None.
+
+    The message is written to the liaison, not answering the form's question: only a value the
+    message names ("Description: ...") is taken, or one whose shape names it (an email) for a
+    field still empty. The form resumes with them once the ticket is resolved.
+    """
+    if state.status not in ("collecting", "confirming"):
+        return None
+    current = state.model_copy(deep=True)
+    asking, current.asking = current.asking, None
+    found = extract_fields(current.kind, text, asking=None, today=today, locale=locale)
+    for name in list(found.values):
+        origin = found.origins.get(name)
+        empty = current.fields.get(name) is None
+        if not (origin == "named" or (origin == "pattern" and empty)):
+            found.values.pop(name)
+    if not changes(current, found):
+        return None
+    _apply(current, found, text, source)
+    current.asking = asking if asking not in found.values else None
+    if current.asking is None and current.status == "collecting":
+        current.asking = next(iter(current.missing), None)
+        if current.asking is None:
+            current.status = "confirming"
+    return current
 
 
 def _submit(state: IntakeState, locale: str) -> IntakeStep:

@@ -8,6 +8,7 @@ last answer) is stored on the conversation, so any worker can serve any turn. Pe
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -132,7 +133,10 @@ class Assistant:
             raise UserInputError("text must not be empty")
         if len(text) > MAX_TEXT:
             raise UserInputError(f"text must be at most {MAX_TEXT} characters")
-        ctx = begin_turn(
+        # The turn's database work runs in a thread: a commit (a round trip on PostgreSQL, an
+        # fsync on SQLite) must not stall every other request this worker serves.
+        ctx = await asyncio.to_thread(
+            begin_turn,
             self.db,
             conversation_id,
             text,
@@ -156,7 +160,7 @@ class Assistant:
                 return silent_turn(self.db, ctx)
         else:
             plan = await self._dispatch(ctx, stream)
-        turn = finish_turn(self.db, ctx, plan)
+        turn = await asyncio.to_thread(finish_turn, self.db, ctx, plan)
         await stream.finish(turn.text)
         return turn
 
@@ -218,6 +222,9 @@ class Assistant:
             # frustration: only its wording may still ask for a person.
             previous_user_texts=[] if ctx.mode == "intake" else ctx.previous,
             decline_streak=int(ctx.state.get("decline_streak", 0)),
+            form_step="confirming"
+            if (ctx.state.get("intake") or {}).get("status") == "confirming"
+            else "asked_field",
         )
         logger.debug("conversation %s: intent %s", ctx.conversation_id, intent.name)
         loc = ctx.locale

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.guardrails import is_injection
+from assistant.handoff.detect import SENSITIVE
 from assistant.understanding.protocols import (
     Decision,
     HandoffDetector,
@@ -41,6 +42,8 @@ IntentName = Literal[
 # Below this confidence, an idle message the router would turn into a form is answered as a
 # question instead: starting a form by mistake costs the person more than an answer does.
 START_FORM_MIN_CONFIDENCE = 0.6
+# Inside a form, a sensitive reason this sure hands off even when the router reads form talk.
+SENSITIVE_IN_FORM_MIN_CONFIDENCE = 0.9
 # When the question wins but a form is this likely, the answer ends by asking whether the person
 # wants the form (a clarifying question with a button) rather than guessing either way.
 OFFER_FORM_MIN_PROBABILITY = 0.2
@@ -116,6 +119,35 @@ def handoff_reason(
     )
 
 
+def decide(
+    router: IntentRouter, detector: HandoffDetector, text: str, signals: TurnSignals
+) -> tuple[Decision, Decision | None]:
+    """Return the intent and, when a person is needed, the handoff decision (else None).
+
+    In open conversation the detector's reason wins: a sensitive report must reach a person even
+    when it reads like a question. Inside a form the router was trained on what people say there
+    (confirmations, corrections, cancellations) and the detector was not, so the detector wins
+    only when it is at least as sure as the router, or sure of a sensitive reason.
+    """
+    decision = router.route(text, signals)
+    if decision.label == "delete_data":
+        return decision, None
+    reason = detector.detect(text, signals)
+    if reason.label in ("none", "declined_twice"):
+        reason_wins = False
+    elif signals.step == "idle" or decision.label == "handoff":
+        reason_wins = True
+    else:
+        reason_wins = reason.confidence >= decision.confidence or (
+            reason.label in SENSITIVE and reason.confidence >= SENSITIVE_IN_FORM_MIN_CONFIDENCE
+        )
+    if reason_wins:
+        return decision, reason
+    if decision.label == "handoff":
+        return decision, Decision("requested", decision.confidence, decision.source)
+    return decision, None
+
+
 def route(
     text: str,
     *,
@@ -126,6 +158,7 @@ def route(
     pending: str | None = None,
     previous_user_texts: list[str] | None = None,
     decline_streak: int = 0,
+    form_step: Step | None = None,
 ) -> Intent:
     """Classify one message in qa or intake mode (handoff mode is relayed, not routed).
 
@@ -144,23 +177,14 @@ def route(
             return Intent("handoff_offer_refused")
     if is_injection(text):
         return Intent("injection")
-    step: Step = "asked_field" if mode == "intake" else "idle"
-    decision = router.route(text, _signals(step, locale, previous_user_texts or [], decline_streak))
+    step: Step = (form_step or "asked_field") if mode == "intake" else "idle"
+    signals = _signals(step, locale, previous_user_texts or [], decline_streak)
+    decision, handoff = decide(router, detector, text, signals)
     logger.debug("intent %s (%.2f, %s)", decision.label, decision.confidence, decision.source)
     if decision.label == "delete_data":
         return Intent("delete_data", confidence=decision.confidence)
-    reason = handoff_reason(
-        detector,
-        text,
-        locale,
-        previous_user_texts=previous_user_texts or [],
-        decline_streak=decline_streak,
-        step=step,
-    )
-    if reason.label not in ("none", "declined_twice"):
-        return Intent("handoff", reason.label, reason.confidence)
-    if decision.label == "handoff":
-        return Intent("handoff", "requested", decision.confidence)
+    if handoff is not None:
+        return Intent("handoff", handoff.label, handoff.confidence)
     if mode == "intake":
         return Intent("intake_continue")
     if decision.label == "cancel":

@@ -20,6 +20,7 @@ import numpy as np
 import yaml
 from sklearn.model_selection import StratifiedKFold
 
+from assistant.routing import decide
 from assistant.understanding.examples import DATA_DIR, Example
 from assistant.understanding.models import (
     ALLOWED,
@@ -30,7 +31,7 @@ from assistant.understanding.models import (
 )
 from assistant.understanding.protocols import TurnSignals
 
-BLIND_DIR = Path(__file__).parent / "datasets" / "blind" / "set3"
+BLIND_DIR = Path(__file__).parent / "datasets" / "blind" / "set4"
 RESULTS = Path(__file__).parent / "results"
 BLIND_INTENTS = {
     "start_employer_offer": "start_employer",
@@ -100,13 +101,9 @@ def score_blind_routing(router: Any, detector: Any, path: Path) -> dict[str, Any
             u["context"]
         ]
         signals = TurnSignals(locale=u["lang"], step=step)  # type: ignore[arg-type]
-        # The engine's order (assistant.routing.route): deletion, then the handoff detector.
-        got = router.route(u["text"], signals).label
-        if got != "delete_data" and detector.detect(u["text"], signals).label not in (
-            "none",
-            "declined_twice",
-        ):
-            got = "handoff"
+        # The engine's combination of the two decisions (assistant.routing.decide).
+        decision, handoff = decide(router, detector, u["text"], signals)
+        got = "handoff" if handoff is not None else decision.label
         ok = got == want
         pairs.append((u["lang"], ok))
         if not ok:
@@ -123,11 +120,16 @@ def score_blind_handoff(router: Any, detector: Any, path: Path) -> dict[str, Any
     misses = []
     by_lang: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for m in raw["messages"]:
-        signals = TurnSignals(locale=m["lang"], previous_user_texts=tuple(m.get("previous") or ()))
-        reason = detector.detect(m["text"], signals).label
-        fired = reason not in ("none",)
-        if not fired and router.route(m["text"], signals).label == "handoff":
-            fired, reason = True, "requested"
+        step = "asked_field" if m.get("context") == "in_form" else "idle"
+        signals = TurnSignals(
+            locale=m["lang"],
+            step=step,  # type: ignore[arg-type]
+            previous_user_texts=tuple(m.get("previous") or ()),
+        )
+        # The engine's combination of the two decisions (assistant.routing.decide).
+        _, handoff = decide(router, detector, m["text"], signals)
+        fired = handoff is not None
+        reason = handoff.label if handoff is not None else "none"
         want = bool(m["handoff"])
         if fired and want:
             tp += 1

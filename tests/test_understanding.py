@@ -269,3 +269,32 @@ def test_the_institution_registry_is_the_one_the_knowledge_pages_use() -> None:
             assert any(re.fullmatch(alias, folded) for alias in institution.aliases), (
                 f"{name!r} (a name on {institution.id}'s page) is not an alias in the registry"
             )
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "want"),
+    [
+        ("non c'est pas ça", "confirming", None),
+        ("wait, that's not it. some of this isn't what I told you", "confirming", None),
+        ("finalement annule tout, j'ai eu une job", "confirming", None),
+        (
+            "my supervisor at my current job keeps grabbing me, I need help",
+            "asked_field",
+            "harassment",
+        ),
+        (
+            "je me suis blessé au travail ce matin et on me dit de continuer",
+            "asked_field",
+            "safety",
+        ),
+        ("can I talk to someone instead of filling this?", "asked_field", "requested"),
+    ],
+)
+def test_inside_a_form_form_talk_stays_in_the_form_and_reports_still_reach_a_person(
+    text: str, step: str, want: str | None
+) -> None:
+    from assistant.routing import decide
+
+    signals = TurnSignals(step=step)  # type: ignore[arg-type]
+    _, handoff = decide(default_router(), default_handoff_detector(), text, signals)
+    assert (handoff.label if handoff else None) == want

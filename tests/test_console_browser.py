@@ -273,3 +273,40 @@ def test_a_new_ticket_shows_in_the_tab_title_while_the_liaison_is_elsewhere(
                        document.dispatchEvent(new Event('visibilitychange')); }"""
         )
         expect(page).to_have_title("WIL liaison console")
+
+
+def test_a_wide_screen_shows_the_queue_beside_the_ticket(
+    server: LiveServer, runtime: Runtime, liaison: NewLiaison
+) -> None:
+    http = httpx.Client(base_url=server.url, timeout=10)
+    first, second = start(http), start(http)
+    say(http, first, "where do I start with hosting a student?")
+    one = ask_for_human(http, first)["handoff"]["id"]
+    two = ask_for_human(http, second)["handoff"]["id"]
+    say(http, second, "our posting closes Friday")
+    http.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1600, "height": 900}, locale="en-CA")
+        page.goto(f"{server.url}/console")
+        page.fill("#login-email", liaison.email)
+        page.fill("#login-password", liaison.password)
+        page.click("#login-submit")
+        page.locator(f"#queue tr[data-id='{one}'] a.open-ticket").click()
+        side = page.locator("#side-queue")
+        expect(side.locator("a")).to_have_count(2)
+        expect(side.locator("a[aria-current='page']")).to_have_attribute(
+            "href", f"#/handoffs/{one}"
+        )
+        expect(side).to_contain_text("our posting closes Friday")
+        assert_accessible(page)
+        screenshot(page, "console-three-panes")
+        side.locator(f"a[href='#/handoffs/{two}']").click()
+        expect(side.locator("a[aria-current='page']")).to_have_attribute(
+            "href", f"#/handoffs/{two}"
+        )
+        expect(page.locator("#transcript")).to_contain_text("our posting closes Friday")
+        # On a laptop the ticket keeps two panes.
+        page.set_viewport_size(DESKTOP)
+        page.goto(f"{server.url}/console#/handoffs/{one}")
+        expect(page.locator("#transcript")).to_be_visible()
+        expect(page.locator("#side-queue")).to_have_count(0)

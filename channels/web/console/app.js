@@ -159,6 +159,7 @@ function connectEvents() {
   const on = (type, handler) => source.addEventListener(type, (e) => handler(JSON.parse(e.data)));
   on("handoff_created", () => {
     if (state.view === "queue") loadQueue();
+    if (state.view === "ticket") paintSideQueue(state.ticketId);
     flash(t("newTicket"));
     alertInBackground();
   });
@@ -171,6 +172,7 @@ function connectEvents() {
     on(type, (data) => {
       if (state.view === "queue") loadQueue();
       if (state.view === "ticket" && data.id === state.ticketId) loadTicket(state.ticketId);
+      else if (state.view === "ticket") paintSideQueue(state.ticketId);
     });
   }
 }
@@ -395,6 +397,37 @@ async function loadTicket(id) {
     if (area && value) area.value = value;
   }
   transcript.scrollTop = transcript.scrollHeight;
+  paintSideQueue(id);
+}
+
+// On a wide screen the ticket has three panes: the open queue, the conversation, the person and
+// their offer. The queue pane lists who is waiting, so the next ticket is one click away.
+const WIDE = window.matchMedia("(min-width: 1400px)");
+
+async function paintSideQueue(id) {
+  const grid = main.querySelector(".ticket");
+  main.classList.toggle("three", WIDE.matches);
+  if (!grid || !WIDE.matches) return;
+  let items;
+  try {
+    items = (await api("/api/console/queue")).handoffs.filter((x) => x.status !== "resolved");
+  } catch (err) {
+    return; // the queue pane is a convenience: the ticket stays usable without it
+  }
+  if (state.view !== "ticket" || state.ticketId !== id || !main.contains(grid)) return;
+  const pane = h("nav", { class: "side-queue", id: "side-queue", "aria-label": t("queue") },
+    h("h3", {}, t("queue")),
+    h("ol", {}, items.map((item) => {
+      const person = item.person || {};
+      const who = [person.name, person.organization].filter(Boolean).join(" · ") || t("unknownPerson");
+      return h("li", {}, h("a", { href: `#/handoffs/${encodeURIComponent(item.id)}`, "aria-current": item.id === id ? "page" : null },
+        h("strong", {}, who),
+        h("div", { class: "meta" }, `${reasonLabel(item.reason)} · ${t(item.status)} · ${duration(item.waiting_seconds)}`),
+        item.latest ? h("div", { class: "latest" }, item.latest.text) : null));
+    })));
+  grid.querySelector(".side-queue")?.remove();
+  grid.prepend(pane);
+  grid.classList.add("with-queue");
 }
 
 // --- intakes and knowledge gaps --------------------------------------------------------
@@ -480,6 +513,7 @@ function intakeView(view, load) {
 
 function route() {
   if (!state.me) return renderLogin();
+  main.classList.remove("three"); // the ticket view widens itself again on a wide screen
   if (isPartner()) {
     const desk = intakeView("desk", (node, ctx) => loadDesk(node, ctx, state.me));
     markNav();

@@ -175,6 +175,10 @@ def test_redis_down_liaison_reply_and_handoff_succeed_and_arrive_after(
         )
         assert human.status_code == 200, human.text
         assert human.json()["mode"] == "handoff"
+        health = http.get(f"{server.url}/healthz")
+        assert health.status_code == 200
+        assert health.json()["status"] == "degraded" and health.json()["redis"] == "down"
+        assert health.json()["events_waiting"] >= 1
 
         redis_process.start()
         assert widget.wait_for("Hi, Lee here while Redis sleeps."), "reply never reached the person"
@@ -185,6 +189,11 @@ def test_redis_down_liaison_reply_and_handoff_succeed_and_arrive_after(
         assert [m["text"] for m in history].count("Hi, Lee here while Redis sleeps.") == 1
         queue = http.get(f"{server.url}/api/handoffs", headers=auth(lee.token)).json()["handoffs"]
         assert sum(1 for t in queue if t["status"] == "waiting") == 1
+        deadline = time.monotonic() + 20  # the outbox retries with back-off (at most 5 s)
+        while (health := http.get(f"{server.url}/healthz").json())["events_waiting"]:
+            assert time.monotonic() < deadline, health
+            time.sleep(0.2)
+        assert health["redis"] == "ok" and health["status"] == "ok"
     runtime.db.dispose()
 
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
+import anyio
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field, field_validator
@@ -278,7 +279,7 @@ async def post_message(
     ] = None,
 ) -> Any:
     """Handle one message from the person."""
-    conv = authorize(runtime.db, conversation_id, token)
+    conv = await anyio.to_thread.run_sync(authorize, runtime.db, conversation_id, token)
     client_id = body.client_message_id or idempotency_key
     release = await turn_gate(runtime.extras).enter(conv.locale)
     if accept and "text/event-stream" in accept:
@@ -420,7 +421,7 @@ async def conversation_events(
     conversation_id: str, request: Request, runtime: RuntimeDep, token: TokenDep
 ) -> Response:
     """Stream the conversation's events until the client disconnects."""
-    authorize(runtime.db, conversation_id, token)
+    await anyio.to_thread.run_sync(authorize, runtime.db, conversation_id, token)
     release = stream_slots(runtime.extras).acquire(
         f"conversation:{conversation_id}", MAX_STREAMS_PER_CONVERSATION
     )

@@ -25,6 +25,8 @@ LLM_RECHECK_S = 3.0
 async def healthz(runtime: RuntimeDep) -> JSONResponse:
     """Return 200 with schema and index versions when the database answers, 503 otherwise.
 
+    `redis` is "off" (one worker, in-process events), "ok" or "down" (status "degraded").
+
     `llm` is "off" without a configured model, "ok" when its server answers, "down" when it
     failed its check or tripped the breaker (answers are extractive meanwhile). A server that
     was down is checked again here once the breaker's cool-down has passed.
@@ -37,14 +39,29 @@ async def healthz(runtime: RuntimeDep) -> JSONResponse:
         index = index_info(runtime.retriever)
     except Exception:  # noqa: BLE001 - health must report, not crash
         index = {"status": "error"}
+    redis = await _redis_state(runtime.bus)
     body = {
-        "status": "ok",
+        "status": "degraded" if redis == "down" else "ok",
         "version": assistant.__version__,
         "schema_version": schema,
         "index": index,
         "llm": await _llm_state(runtime.llm),
+        "redis": redis,
+        "events_waiting": getattr(runtime.bus, "pending", lambda: 0)(),
     }
     return JSONResponse(body)
+
+
+async def _redis_state(bus: Any) -> str:
+    """Return "off" without Redis, "ok" when it answers, "down" otherwise.
+
+    Redis down is "degraded", not unavailable: turns and liaison actions still succeed and their
+    events wait in the worker's outbox (`events_waiting`) until Redis is back.
+    """
+    ping = getattr(bus, "ping", None)
+    if ping is None:
+        return "off"
+    return "ok" if await ping() else "down"
 
 
 def _schema_version(runtime: Any) -> Any:

@@ -78,11 +78,12 @@ def intake_summary(kind: str, fields: dict[str, Any], locale: str) -> list[dict[
 
 def public_intake(intake: dict[str, Any], locale: str) -> dict[str, Any]:
     """Return the intake as a turn shows it: the contract fields plus a localised `summary`."""
-    keys = ("id", "kind", "status", "fields", "missing", "asking", "sources")
+    keys = ("id", "kind", "status", "fields", "missing", "asking", "sources", "review")
     public = {k: intake.get(k) for k in keys}
     fields = {k: v for k, v in (public["fields"] or {}).items() if v is not None}
     public["fields"] = fields
     public["sources"] = {k: v for k, v in (public["sources"] or {}).items() if k in fields}
+    public["review"] = bool(public["review"])
     try:
         public["summary"] = intake_summary(str(public["kind"]), fields, locale)
     except (ImportError, KeyError):
@@ -93,10 +94,10 @@ def public_intake(intake: dict[str, Any], locale: str) -> dict[str, Any]:
 def confirmation_card(intake: dict[str, Any] | None) -> str:
     """Return the form's summary as text lines, for channels without cards (Telegram, terminal).
 
-    Empty unless the form is awaiting confirmation: that is when the web widget shows its card,
-    and the turn's own text is one line.
+    Empty unless this turn presents the summary for review (the turn's text is then one line);
+    a later turn at the same step ("what would you like to change?") does not repeat it.
     """
-    if not intake or intake.get("status") != "confirming":
+    if not intake or intake.get("status") != "confirming" or not intake.get("review"):
         return ""
     return "\n".join(f"• {row['label']}: {row['value']}" for row in intake.get("summary") or [])
 
@@ -247,7 +248,7 @@ class IntakeDialogue:
             suggestions=list(step.suggestions),
             mode="intake",
             state={"intake": state.model_dump(mode="json")},
-            intake=state.public(),
+            intake={**state.public(), "review": step.review},
         )
         if step.outcome == "question" and answer is not None:
             reply = await answer(text)

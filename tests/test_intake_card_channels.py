@@ -13,13 +13,19 @@ SUMMARY = [
 TEXT = "Here is your request: please check it, then submit it or tell me what to change."
 
 
-def _turn(status: str) -> Turn:
+def _turn(status: str, review: bool = True) -> Turn:
     return Turn(
         text=TEXT,
         locale="en",
         mode="intake",
         suggestions=["Yes, submit", "Change something", "Cancel"],
-        intake={"id": "x", "kind": "employer", "status": status, "summary": SUMMARY},
+        intake={
+            "id": "x",
+            "kind": "employer",
+            "status": status,
+            "summary": SUMMARY,
+            "review": review,
+        },
     )
 
 
@@ -29,6 +35,9 @@ def test_telegram_shows_the_summary_once_under_the_one_line_text() -> None:
     assert sent.index(TEXT) < sent.index("Organization: Prairie Robotics")
     asking = "\n".join(m.text for m in render_turn(_turn("collecting")))
     assert "Prairie Robotics" not in asking
+    # "What would you like to change?" at the same step does not show the summary a second time.
+    again = "\n".join(m.text for m in render_turn(_turn("confirming", review=False)))
+    assert "Prairie Robotics" not in again
 
 
 def test_the_terminal_prints_the_summary_as_lines() -> None:

@@ -70,6 +70,7 @@ def test_a_confirmation_in_ordinary_words_submits(
         summary = to_summary(client, cid, token, lang)
         # The summary is shown once: the card's rows, and a one-line text.
         assert "\n" not in summary["reply"]["text"].strip()
+        assert summary["intake"]["review"] is True
         assert {r["field"] for r in summary["intake"]["summary"]} >= {"organization_name"}
         done = say(client, cid, token, words)
         rows = stored(client, cid)
@@ -118,6 +119,7 @@ def test_a_no_at_the_summary_asks_what_to_change_and_submits_nothing(
         rows = stored(client, cid)
     assert body["intake"]["status"] == "confirming" and body["mode"] == "intake"
     assert "?" in body["reply"]["text"]
+    assert body["intake"]["review"] is False  # the summary is not shown a second time
     assert [r.status for r in rows] == ["confirming"]
 
 

@@ -146,9 +146,11 @@ def _confirming(state: IntakeState, lead: str, locale: str) -> IntakeStep:
         )
     # The summary itself is the confirmation card (the turn's `intake.summary`); the text says one line.
     parts.append(m.say("review", locale))
-    return _step(
+    step = _step(
         state, "\n\n".join(parts), "confirming", m.suggestions("confirm", locale), guidance
     )
+    step.review = True
+    return step
 
 
 def _ask_next(state: IntakeState, lead: str, locale: str) -> IntakeStep:

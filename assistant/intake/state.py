@@ -70,3 +70,5 @@ class IntakeStep(BaseModel):
     suggestions: list[str] = Field(default_factory=list)
     outcome: Outcome
     guidance: list[Guidance] = Field(default_factory=list)
+    # True when this turn presents the summary for review (the card is shown with this turn only).
+    review: bool = False

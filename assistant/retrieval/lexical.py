@@ -76,8 +76,15 @@ def _words(text: str) -> list[str]:
 
 def tokenize(text: str, lang: str) -> list[str]:
     """Lower-case, drop elisions and stop words, stem in `lang`, then fold accents."""
+    return list(_tokenize_cached(text, lang))
+
+
+@lru_cache(maxsize=16384)
+def _tokenize_cached(text: str, lang: str) -> tuple[str, ...]:
+    # Speed (issue 13): the passages and sentences a question retrieves were tokenised again for
+    # every question; the same text always gives the same tokens, so each is done once.
     stems = _stemmer(lang).stemWords(_words(text))
-    return [fold_accents(s) for s in stems]
+    return tuple(fold_accents(s) for s in stems)
 
 
 @lru_cache(maxsize=2)

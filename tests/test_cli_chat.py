@@ -246,3 +246,25 @@ def test_long_and_multi_line_messages_hang_under_their_text() -> None:
     narrow = format_message({"role": "assistant", "text": text}, width=40).splitlines()
     assert all(len(line) <= 40 for line in narrow) and len(narrow) > 2
     assert all(line.startswith(" " * 11) for line in narrow[1:])
+
+
+def test_a_number_picks_a_suggestion_unless_a_number_is_the_answer() -> None:
+    from channels.cli.chat_cmd import Picker, format_message
+
+    picker = Picker()
+    picker.saw(
+        {"role": "assistant", "text": "Hi", "suggestions": ["Host a student", "Talk to a person"]}
+    )
+    assert picker.pick("2") == "Talk to a person"
+    assert picker.pick("3") == "3" and picker.pick("two") == "two"
+    shown = format_message(
+        {"role": "assistant", "text": "Hi", "suggestions": ["Host a student"]}, numbered=True
+    )
+    assert shown.endswith("  suggestions: [1] Host a student")
+    picker.saw({"role": "assistant", "text": "How many students?", "suggestions": ["Not sure"],
+                "asking": "students_count"})  # fmt: skip
+    assert picker.pick("1") == "1"  # the answer, not "Not sure"
+    picker.saw({"role": "assistant", "text": "Year?", "suggestions": ["1", "2", "3"]})
+    assert picker.pick("2") == "2"
+    picker.saw({"role": "liaison", "text": "Hi", "suggestions": []})  # a liaison changes nothing
+    assert picker.pick("2") == "2"

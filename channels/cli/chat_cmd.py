@@ -78,7 +78,9 @@ class ChatSession(Protocol):
         ...
 
 
-def format_message(message: dict[str, Any], width: int | None = None) -> str:
+def format_message(
+    message: dict[str, Any], width: int | None = None, *, numbered: bool = False
+) -> str:
     """Return a message for the terminal: text, numbered sources with URLs, suggestions.
 
     Lines after the first hang under the text ("assistant: " then aligned), so a script can
@@ -112,7 +114,8 @@ def format_message(message: dict[str, Any], width: int | None = None) -> str:
         lines.append(f"  [{number}] {title}" + (f" <{url}>" if url else ""))
     suggestions = [s for s in message.get("suggestions") or [] if s]
     if suggestions:
-        lines.append("  suggestions: " + " | ".join(suggestions))
+        shown = [f"[{n}] {s}" for n, s in enumerate(suggestions, 1)] if numbered else suggestions
+        lines.append("  suggestions: " + " | ".join(shown))
     return "\n".join(lines)
 
 
@@ -176,6 +179,7 @@ class LocalSession:
                     "citations": [c.model_dump(exclude_none=True) for c in turn.citations],
                     "suggestions": list(turn.suggestions),
                     "card": confirmation_card(turn.intake),
+                    "asking": (turn.intake or {}).get("asking"),
                 }
             )
         return shown
@@ -250,7 +254,14 @@ class RemoteSession:
             if msg.get("role") != "user" and (reply is None or msg.get("id") != reply.get("id")):
                 shown.append(msg)
         if reply:
-            shown.append({**reply, "card": confirmation_card(data.get("intake"))})
+            intake = data.get("intake") or {}
+            shown.append(
+                {
+                    **reply,
+                    "card": confirmation_card(data.get("intake")),
+                    "asking": intake.get("asking"),
+                }
+            )
         return shown
 
     def poll(self) -> list[dict[str, Any]]:
@@ -279,6 +290,40 @@ class RemoteSession:
                 detail = response.text[:200]
             raise RuntimeError(f"server answered {response.status_code}: {detail}")
         return dict(response.json())
+
+
+# Intake fields whose answer is a number: there, "2" is the answer, never "suggestion 2".
+NUMBER_FIELDS = frozenset(
+    {"students_count", "duration_months", "hourly_wage", "organization_size", "year_of_study"}
+)
+
+
+class Picker:
+    """Let a person at a terminal answer "2" for the second suggestion shown.
+
+    Only at a terminal (suggestions are numbered there), and never when the question expects a
+    number or a suggestion is itself a number: then "2" means 2.
+    """
+
+    def __init__(self) -> None:
+        self.suggestions: list[str] = []
+        self.numeric = False
+
+    def saw(self, message: dict[str, Any]) -> None:
+        """Remember the suggestions of the latest message that has any."""
+        if message.get("role", "assistant") != "assistant":
+            return
+        self.suggestions = [s for s in message.get("suggestions") or [] if s]
+        self.numeric = message.get("asking") in NUMBER_FIELDS or any(
+            s.strip().isdigit() for s in self.suggestions
+        )
+
+    def pick(self, text: str) -> str:
+        """Return the suggestion a bare number names, else the text as typed."""
+        if self.numeric or not text.isdigit():
+            return text
+        n = int(text)
+        return self.suggestions[n - 1] if 1 <= n <= len(self.suggestions) else text
 
 
 class Follower:
@@ -377,22 +422,29 @@ def chat(
     follower: Follower | None = None
     try:
         width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-        typer.echo(format_message(session.start(locale), width))
+        picker = Picker()
+        greeting = session.start(locale)
+        picker.saw(greeting)
+        typer.echo(format_message(greeting, width, numbered=interactive))
         if interactive:
             typer.echo("(type quit or exit to leave)")
 
             def show(message: dict[str, Any]) -> None:
                 # Arrives while the prompt waits: a line of its own, then the prompt again.
-                typer.echo("\n" + format_message(message, width))
+                typer.echo("\n" + format_message(message, width, numbered=interactive))
                 typer.echo("you> ", nl=False)
 
             follower = Follower(session, show).start()
-        for text in read_lines(sys.stdin, interactive):
+        for typed in read_lines(sys.stdin, interactive):
+            text = picker.pick(typed) if interactive else typed
             if not interactive:
                 typer.echo(f"you: {text}")  # a piped transcript shows what was asked
+            elif text != typed:
+                typer.echo(f"you: {text}")  # the suggestion the number picked
             replies = follower.send(text) if follower else session.send(text)
             for message in replies:
-                typer.echo(format_message(message, width))
+                picker.saw(message)
+                typer.echo(format_message(message, width, numbered=interactive))
     except httpx.TransportError as exc:
         typer.echo(f"error: cannot reach {url} ({type(exc).__name__})", err=True)
         raise typer.Exit(1) from None

@@ -204,7 +204,18 @@ def format_report(report: dict[str, Any]) -> str:
                 f"blind set handoff (live): recall {blind['recall']:.3f}, "
                 f"precision {blind['precision']:.3f} on {blind['n']}"
             )
-    first = report.get("blind_first_run")
-    if first:
-        lines.append(f"first blind scores (stored, before tuning): {first.get('summary', '')}")
+    for name, first in (report.get("blind_first_run") or {}).items():
+        r, h = first["routing_accuracy"], first["handoff"]
+        line = (
+            f"blind {name}, first score before tuning: routing EN {r['en']['accuracy']:.3f} / FR "
+            f"{r['fr']['accuracy']:.3f} (n={r['all']['n']}); handoff recall {h['recall']:.3f} at "
+            f"precision {h['precision']:.3f} (n={h['n']})"
+        )
+        if "previous_rules_same_sets" in first:
+            old = first["previous_rules_same_sets"]
+            line += (
+                f"; the rules before scored routing {old['routing_accuracy']['all']:.3f}, handoff "
+                f"recall {old['handoff']['recall']:.3f} at precision {old['handoff']['precision']:.3f}"
+            )
+        lines.append(line)
     return "\n".join(lines)

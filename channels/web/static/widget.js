@@ -1021,7 +1021,8 @@
       node = receive({ ...reply, role: "assistant" });
       const intake = payload.intake;
       if (intake?.status === "confirming") {
-        node.append(intakeCard(intake));
+        // The card comes with the turn that presents the summary, not again with "what to change?".
+        if (intake.review !== false) node.append(intakeCard(intake));
         showChips(reply.suggestions?.length ? reply.suggestions : [t("yes"), t("edit")]);
       }
     }

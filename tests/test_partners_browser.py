@@ -92,6 +92,7 @@ def test_an_offer_goes_from_employer_to_partner_to_outcomes(
         expect(card).to_contain_text("Type of WIL: Co-op")
         expect(card).to_contain_text("Start: Summer 2027")
         expect(page.locator("#nav-queue")).to_be_hidden()
+        expect(page).to_have_title("WIL partner desk")
         expect(page.locator("#nav-desk")).to_be_visible()
         expect(page.locator("#desk-students")).to_contain_text("Ana Silva")
         expect(page.locator("#desk-students")).to_contain_text("Co-op")

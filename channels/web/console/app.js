@@ -18,8 +18,9 @@ const current = (nav) => nav === state.nav;
 
 function paintShell() {
   document.documentElement.lang = getLang();
-  document.title = state.unseen ? `(${state.unseen}) ${t("title")}` : t("title");
-  document.getElementById("title").textContent = t("title");
+  const title = isPartner() ? pt("deskTitle") : t("title");
+  document.title = state.unseen ? `(${state.unseen}) ${title}` : title;
+  document.getElementById("title").textContent = title;
   document.getElementById("nav-queue").textContent = t("queue");
   document.getElementById("nav-intakes").textContent = t("intakes");
   document.getElementById("nav-gaps").textContent = t("gaps");

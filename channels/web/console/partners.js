@@ -8,7 +8,7 @@ import { fieldLabel, getLang, when } from "/console/assets/i18n.js";
 
 const TEXT = {
   en: {
-    desk: "Offers for {i}", offers: "Offers", outcomes: "Outcomes",
+    deskTitle: "WIL partner desk", desk: "Offers for {i}", offers: "Offers", outcomes: "Outcomes",
     emptyDesk: "No offers routed to {i} yet. They appear here when an employer who consented to sharing submits one that fits.",
     emptyOffers: "No offers routed yet.",
     answer: "Your answer", interested: "Interested", not_this_term: "Not this term", filled: "Filled",
@@ -26,7 +26,7 @@ const TEXT = {
     sendTo: "Also send offer {r} to", send: "Send", noneYet: "No institution yet (secretariat only)",
   },
   fr: {
-    desk: "Offres pour {i}", offers: "Offres", outcomes: "Résultats",
+    deskTitle: "Bureau des partenaires AIT", desk: "Offres pour {i}", offers: "Offres", outcomes: "Résultats",
     emptyDesk: "Aucune offre transmise à {i} pour l'instant. Elles s'affichent ici quand un employeur qui a consenti au partage en soumet une qui convient.",
     emptyOffers: "Aucune offre transmise pour l'instant.",
     answer: "Votre réponse", interested: "Intéressé", not_this_term: "Pas ce trimestre", filled: "Pourvu",

@@ -172,9 +172,10 @@ class Answerer:
                 ),
                 on_delta,
             )
-        # The fitted ranking is sure its best section answers: the extractive composer quotes
-        # that section rather than let wording shared with a neighbour pick another.
-        sure = result.confidence is not None and not leaning
+        # The fitted ranking is sure its best section answers a standalone question: the
+        # extractive composer quotes it rather than let wording shared with a neighbour pick
+        # another. A follow-up's own words (`focus`) still choose among the passages.
+        sure = result.confidence is not None and focus is None and not leaning
         quoted = passages[:1] if sure else passages
         weak = not result.confident
         if self.chat is not None:

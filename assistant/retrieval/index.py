@@ -99,6 +99,7 @@ class KnowledgeIndex:
         self._manifest = self._load_manifest()
         self._chunks: list[StoredChunk] | None = None
         self._lexical: LexicalIndex | None = None
+        self._vectors: dict[str, np.ndarray] | None = None
 
     # ----- manifest -----------------------------------------------------------------
     @property
@@ -193,6 +194,7 @@ class KnowledgeIndex:
         """Forget cached chunks and the BM25 view after a write."""
         self._chunks = None
         self._lexical = None
+        self._vectors = None
 
     # ----- reads ---------------------------------------------------------------------
     def chunks(self) -> list[StoredChunk]:
@@ -207,6 +209,19 @@ class KnowledgeIndex:
                     for cid, doc, meta in zip(got["ids"], docs, metas, strict=True)
                 ]
             return self._chunks
+
+    def vectors(self) -> dict[str, np.ndarray]:
+        """Return every stored chunk's unit vector by chunk id (cached until the next write)."""
+        with self._lock:
+            if self._vectors is None:
+                got = self._collection.get(include=["embeddings"])
+                embeddings = got.get("embeddings")
+                rows = [] if embeddings is None else list(embeddings)
+                self._vectors = {
+                    cid: np.asarray(vec, dtype=np.float32)
+                    for cid, vec in zip(got["ids"], rows, strict=True)
+                }
+            return self._vectors
 
     def lexical(self) -> LexicalIndex:
         """Return the BM25 index over the stored chunks (rebuilt after writes)."""

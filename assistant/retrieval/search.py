@@ -506,9 +506,11 @@ class HybridRetriever:
         lists = [dense_list]
         best_dense = max((s for _, s in dense_hits), default=0.0)
         pseudo = pseudo_translation(query, lang)
+        pseudo_vectors: list[np.ndarray] = []
         if pseudo and fr:
             # The embedder is English-trained: also search with the query's English glossary terms.
-            exp_hits = self._dense_ranking(embedder.embed_query(pseudo), audience, institution)
+            pseudo_vectors.append(embedder.embed_query(pseudo))
+            exp_hits = self._dense_ranking(pseudo_vectors[0], audience, institution)
             lists.append(self._ranked(exp_hits, by_id, t.expanded_weight))
             best_dense = max(best_dense, max((s for _, s in exp_hits), default=0.0))
             dense_hits = sorted(dense_hits + exp_hits, key=lambda h: -h[1])
@@ -574,11 +576,7 @@ class HybridRetriever:
             langs_by_key=langs_by_key,
             historic=historic,
         )
-        dense_by_key = dict(zip(dense_list.keys, dense_list.scores, strict=True))
-        for cid, score in dense_hits:
-            key = str(by_id[cid].metadata.get("key")) if cid in by_id else ""
-            if key and score > dense_by_key.get(key, -1.0):
-                dense_by_key[key] = score
+        dense_by_key = self._dense_by_key(by_id, [vector, *pseudo_vectors])
         bm25_by_key: dict[str, tuple[float, float]] = {}
         for cid, score, cov in bm25_hits:
             key = str(by_id[cid].metadata.get("key")) if cid in by_id else ""
@@ -621,6 +619,26 @@ class HybridRetriever:
                 )
             )
         return out, gathered
+
+    def _dense_by_key(
+        self, by_id: dict[str, StoredChunk], vectors: list[np.ndarray]
+    ) -> dict[str, float]:
+        """Return each section's best cosine with the query's vectors (every section, not only
+        the nearest few: a candidate found by keywords or questions gets its true similarity)."""
+        stored = self.index.vectors()
+        best: dict[str, float] = {}
+        ids = [cid for cid in by_id if cid in stored]
+        if not ids:
+            return best
+        matrix = np.vstack([stored[cid] for cid in ids])
+        sims = np.max(
+            np.vstack([matrix @ np.asarray(v, dtype=np.float32) for v in vectors]), axis=0
+        )
+        for cid, sim in zip(ids, sims.tolist(), strict=True):
+            key = str(by_id[cid].metadata.get("key", cid))
+            if sim > best.get(key, -1.0):
+                best[key] = float(sim)
+        return best
 
     def _allowed_keys(
         self, by_id: dict[str, StoredChunk], audience: str | None, institution: str | None

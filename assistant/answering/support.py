@@ -20,11 +20,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from assistant.answering.types import PassageLike
 from assistant.guardrails import echoes_instructions
 from assistant.knowledge_lint import extract_facts
 from assistant.text_input import fold_casual
+
+# How closely a sentence must restate one passage sentence for their polarity to be compared.
+RESTATES = 0.6
 
 # Share of a sentence's content words its passages must contain. Paraphrase keeps about two in
 # three ("covers half of the wages" for "pays 50% of the wage"); invented claims keep far fewer.
@@ -102,6 +108,41 @@ def _program_names() -> frozenset[str]:
     return frozenset(fold_casual(n) for n in NAMES)
 
 
+@lru_cache(maxsize=1)
+def _negations() -> dict[str, frozenset[str]]:
+    raw = resources.files("assistant.answering").joinpath("data/negation.yaml").read_text("utf-8")
+    data = yaml.safe_load(raw) or {}
+    return {lang: frozenset(fold_casual(w) for w in words) for lang, words in data.items()}
+
+
+def _negated(text: str, lang: str) -> bool:
+    words = set(re.findall(r"[a-z]+(?:'[a-z]+)?", fold_casual(text)))
+    words |= {w.split("'")[0] for w in words if "'" in w}  # French "n'est" -> "n"
+    return bool(words & _negations().get(lang, frozenset()))
+
+
+def _terms(text: str, lang: str) -> list[set[str]]:
+    try:
+        from assistant.retrieval.lexical import query_terms
+    except ImportError:  # pragma: no cover
+        return []
+    return [t for t in query_terms(re.sub(r"\d", " ", text), lang) if t]
+
+
+@lru_cache(maxsize=256)
+def _sentence_views(text: str, lang: str) -> tuple[tuple[frozenset[str], bool], ...]:
+    """Return each sentence of a passage as (its stems in both languages, whether it is negated)."""
+    from assistant.answering.sentences import split_sentences
+
+    views = []
+    for sentence in split_sentences(text, lang):
+        stems: set[str] = set()
+        for pair in _terms(sentence, lang):
+            stems |= pair
+        views.append((frozenset(stems), _negated(sentence, lang)))
+    return tuple(views)
+
+
 def _names(body: str) -> list[str]:
     """Return the names a sentence gives: acronyms, capitalised words after its first word, and
     program names however they are typed ("mitacs")."""
@@ -176,7 +217,24 @@ class ClaimChecker:
             return Verdict(False, cited, "name")
         if self._overlap(body, stems) < self.min_overlap:
             return Verdict(False, cited, "words")
+        if self._flips_polarity(body, against):
+            return Verdict(False, cited, "negation")
         return Verdict(True, cited)
+
+    def _flips_polarity(self, body: str, numbers: Sequence[int]) -> bool:
+        """Return True when the sentence restates a passage sentence with the opposite polarity."""
+        terms = _terms(body, self.lang)
+        if not terms:
+            return False
+        best, best_negated = 0.0, False
+        for n in numbers:
+            p = self.passages[n - 1]
+            plang = "fr" if (p.lang or self.lang) == "fr" else "en"
+            for stems, negated in _sentence_views(p.text, plang):
+                share = sum(1 for t in terms if t & stems) / len(terms)
+                if share > best:
+                    best, best_negated = share, negated
+        return best >= RESTATES and best_negated != _negated(body, self.lang)
 
     def _overlap(self, body: str, stems: set[str]) -> float:
         try:

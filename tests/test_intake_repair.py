@@ -177,3 +177,15 @@ def test_after_a_pause_taking_the_form_up_again_is_read_before_the_question() ->
         back.state, "Prairie Robotics", locale="en", today=TODAY, router=FakeRouter({}), paused=True
     )
     assert answered.state.fields["organization_name"] == "Prairie Robotics"
+
+
+def test_a_labelled_list_value_adds_and_a_change_replaces() -> None:
+    router = FakeRouter({}, default="correct")
+    step = _summary()
+    first = list(step.state.fields["programs_sought"])
+    step = _say(step, "add programs: computer science", router)
+    assert step.state.fields["programs_sought"] == [*first, "computer_science"]
+    step = _say(step, "Programs: computer science", router)  # said again: no duplicate
+    assert step.state.fields["programs_sought"] == [*first, "computer_science"]
+    step = _say(step, "change programs to business", router)
+    assert step.state.fields["programs_sought"] == ["business"]

@@ -34,6 +34,8 @@ class Extraction:
     values: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     origins: dict[str, Origin] = field(default_factory=dict)
+    # List fields the message adds to rather than replaces ("Programs: computer science").
+    adding: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -344,6 +346,10 @@ def _rule_edit(w: _Work, correcting: bool) -> None:
     w.origin = "named"
     w.put(spec.name, raw, m.span(), force=True)
     w.origin = "pattern"
+    if labelled and spec.type == "list" and spec.name in w.out.values:
+        w.out.adding.add(
+            spec.name
+        )  # a form-like "Programs: X" adds; "change programs to X" replaces
 
 
 # Claimed spans become commas, squeezed into one; a decimal comma ("17,50 $") is kept as it is.

@@ -175,6 +175,9 @@ SOURCE_CHARS = 300  # the start of the message a value came from, kept beside th
 
 def _apply(state: IntakeState, found: Extraction, text: str = "", source: Source = None) -> None:
     for name, value in found.values.items():
+        known = state.fields.get(name)
+        if name in found.adding and isinstance(known, list) and isinstance(value, list):
+            value = list(dict.fromkeys([*known, *value]))  # added to, de-duplicated
         state.fields[name] = value
         state.invalid.pop(name, None)
         if text:

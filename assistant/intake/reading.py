@@ -141,6 +141,8 @@ def read_correction(
             if name not in merged.values:
                 merged.values[name] = value
                 merged.origins[name] = found.origins.get(name, "named")
+                if name in found.adding:
+                    merged.adding.add(name)
         for name, error in found.errors.items():
             merged.errors.setdefault(name, error)
     return merged

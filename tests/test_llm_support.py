@@ -64,3 +64,28 @@ def test_a_sentence_citing_nothing_must_be_supported_by_some_passage() -> None:
     assert checker.check("SWPP normally covers 50% of a student's wages.").supported
     assert not checker.check("Apply today and get paid tomorrow.").supported
     assert checker.check("It also funds moon trips [9].").reason == "words"
+
+
+def test_streamed_text_is_released_only_sentence_by_sentence_after_its_check() -> None:
+    from assistant.answering.llm_answer import CheckedAnswer
+    from assistant.privacy import Masker
+
+    rates = section("en/playbook/funding.md#swpp-rates")
+    masker = Masker()
+    masker.mask("I'm Sarah Okafor")  # [NAME_1]
+    gate = CheckedAnswer([rates], "en", masker=masker, instructions=instructions_text("en"))
+    text = (
+        "Hi [NAME_1]. SWPP normally covers 50% of a student's wages [1]. Every employer is "
+        "guaranteed a $25,000 grant [1]. For under-represented groups it rises to 70% of wages, "
+        "up to $7,000 [3]."
+    )
+    shown = [gate.feed(word + " ") for word in text.split()] + [gate.flush()]
+    released = [s for s in shown if s]
+    # Nothing shows before the first supported, cited sentence: the greeting (no claim in it)
+    # waited for it; the invented grant never came out; the invalid [3] was removed.
+    assert released[0] == "Hi Sarah Okafor. SWPP normally covers 50% of a student's wages [1]."
+    assert "".join(released) == (
+        "Hi Sarah Okafor. SWPP normally covers 50% of a student's wages [1]. For under-represented "
+        "groups it rises to 70% of wages, up to $7,000."
+    )
+    assert gate.dropped == ["fact"] and gate.used == [1]

@@ -31,7 +31,7 @@ from assistant.understanding.models import (
 )
 from assistant.understanding.protocols import TurnSignals
 
-BLIND_DIR = Path(__file__).parent / "datasets" / "blind" / "set5"
+BLIND_DIR = Path(__file__).parent / "datasets" / "blind" / "set6"
 RESULTS = Path(__file__).parent / "results"
 BLIND_INTENTS = {
     "start_employer_offer": "start_employer",

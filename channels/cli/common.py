@@ -6,6 +6,7 @@ import contextlib
 import importlib
 import logging
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -85,32 +86,41 @@ def ensure_index(
 
 @contextlib.contextmanager
 def _progress_lines(index: Any, *, enabled: bool, err: bool) -> Iterator[None]:
-    """Print "indexing: N sections embedded" every few seconds while the index embeds.
+    """Print "indexing: N sections embedded in T s" every few seconds while the index embeds.
 
     The progress bar is drawn only on a terminal; under a process manager, in a container or
-    piped, these lines are what shows the first run is moving. The index's `embed_texts` is
-    wrapped for the duration of the call only.
+    piped, these lines are what shows the first run is moving. They come from a timer, not from
+    the embedding batches: on a busy machine one batch can take a minute, and a silent minute
+    looks like a hang. The index's `embed_texts` is wrapped (to count) for this call only.
     """
     embed = getattr(index, "embed_texts", None)
     if not enabled or embed is None:
         yield
         return
-    started = last = time.monotonic()
     done = 0
+    started: float | None = None
+    stop = threading.Event()
 
     def counted(texts: list[str]) -> Any:
-        nonlocal done, last
+        nonlocal done, started
+        if started is None:
+            started = time.monotonic()
         vectors = embed(texts)
         done += len(texts)
-        now = time.monotonic()
-        if now - last >= PROGRESS_EVERY_S:
-            last = now
-            rate = done / max(now - started, 1e-6)
-            typer.echo(f"indexing: {done} sections embedded ({rate:.0f}/s)...", err=err)
         return vectors
 
+    def heartbeat() -> None:
+        while not stop.wait(max(PROGRESS_EVERY_S, 0.05)):
+            if started is not None:
+                elapsed = time.monotonic() - started
+                typer.echo(f"indexing: {done} sections embedded in {elapsed:.0f} s...", err=err)
+
     index.embed_texts = counted
+    timer = threading.Thread(target=heartbeat, name="ingest-progress", daemon=True)
+    timer.start()
     try:
         yield
     finally:
+        stop.set()
+        timer.join(timeout=5)
         del index.embed_texts  # back to the class's method

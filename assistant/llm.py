@@ -400,6 +400,10 @@ async def check_chat_model(chat: ChatModel | None) -> str:
     """Check the server at start-up; log a clear message when it is unusable. Return "ok"/"down"/"off"."""
     if chat is None:
         return "off"
+    # Build the vocabulary that masks names without cues now, not on the first person's turn.
+    from assistant.privacy import knowledge_vocabulary
+
+    await asyncio.to_thread(knowledge_vocabulary)
     check = getattr(chat, "check", None)
     if check is None:
         return "ok"

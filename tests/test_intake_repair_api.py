@@ -158,6 +158,7 @@ def test_a_question_mid_form_is_answered_then_the_same_field_is_asked_again(
         midway = say(client, cid, token, question)
     assert midway["mode"] == "intake" and midway["intake"]["asking"] == asking
     assert needle in midway["reply"]["text"]
+    assert midway["reply"]["citations"], "the digression is answered from the guides"
     assert midway["reply"]["text"].count("\n\n") >= 1  # the answer, then the question again
     assert asking not in midway["intake"]["fields"]
 

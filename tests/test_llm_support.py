@@ -89,3 +89,25 @@ def test_streamed_text_is_released_only_sentence_by_sentence_after_its_check() -
         "groups it rises to 70% of wages, up to $7,000."
     )
     assert gate.dropped == ["fact"] and gate.used == [1]
+
+
+def test_a_fault_in_the_check_falls_back_instead_of_failing_the_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+
+    from assistant.answering import llm_answer
+    from assistant.errors import LLMError
+    from assistant.llm import ChatMessage
+
+    class Echo:
+        async def complete(self, messages: list[ChatMessage]) -> str:
+            return "SWPP normally covers 50% of a student's wages [1]."
+
+    def broken(self: object, sentence: str) -> None:
+        raise RuntimeError("bug in the check")
+
+    monkeypatch.setattr(llm_answer.ClaimChecker, "check", broken)
+    rates = section("en/playbook/funding.md#swpp-rates")
+    with pytest.raises(LLMError):  # the answerer catches it and answers extractively
+        asyncio.run(llm_answer.compose_with_llm(Echo(), "How much?", [rates], "en"))  # type: ignore[arg-type]

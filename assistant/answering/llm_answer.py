@@ -201,6 +201,11 @@ async def compose_with_llm(
             raise
         logger.warning("llm stream failed after checked sentences were shown; keeping them")
         rest = ""
+    except Exception as exc:  # a fault in the check must not cost the person their answer
+        logger.exception("checking the llm answer failed")
+        if not (on_delta is not None and gate.grounded):
+            raise LLMError("checking the language model answer failed") from exc
+        rest = ""
     if rest and on_delta is not None:
         await on_delta(rest)
     if gate.dropped:

@@ -53,6 +53,8 @@ def test_a_liaison_completes_a_consented_draft_and_submits_it_for_the_person(
         page.click("#nav-drafts")
         row = page.locator("#drafts tbody tr").first
         expect(row).to_contain_text("Prairie Robotics")
+        expect(row.locator("td.missing")).to_have_text(str(len(missing)))
+        expect(row.locator("td.consent")).to_have_text("Yes")
         expect(page.locator("#nav-drafts")).to_have_attribute("aria-current", "page")
         row.locator("a.open-intake").click()
 

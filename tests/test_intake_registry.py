@@ -35,6 +35,7 @@ def test_the_console_gets_field_labels_from_the_registry(
             assert body[kind][name] == {
                 "en": spec.text("label", "en"),
                 "fr": spec.text("label", "fr"),
+                "required": spec.required,
             }
     assert client.get("/api/intakes/fields").status_code == 401
 

@@ -19,6 +19,7 @@ const TEXT = {
     open: "Open", yes: "Yes", no: "No", unset: "—", created: "Started", kind: "Form",
     openDraft: "Complete this form for the person →", openSubmitted: "Open the submitted form →",
     employer: "Employer", student: "Student", required: "required",
+    stillMissing: "Required fields missing", consentCol: "Consent to share",
   },
   fr: {
     drafts: "Brouillons", draftsTitle: "Brouillons à compléter", back: "← Formulaires",
@@ -32,6 +33,7 @@ const TEXT = {
     open: "Ouvrir", yes: "Oui", no: "Non", unset: "—", created: "Commencé", kind: "Formulaire",
     openDraft: "Compléter ce formulaire pour la personne →", openSubmitted: "Ouvrir le formulaire envoyé →",
     employer: "Employeur", student: "Étudiant", required: "obligatoire",
+    stillMissing: "Champs obligatoires manquants", consentCol: "Consentement au partage",
   },
 };
 
@@ -62,8 +64,12 @@ function failure(main, err, onAuth) {
 
 export async function loadDrafts(main, { isCurrent, onAuth }) {
   let intakes;
+  let forms = {};
   try {
-    intakes = (await api("/api/intakes?status=draft")).intakes;
+    [intakes, forms] = await Promise.all([
+      api("/api/intakes?status=draft").then((body) => body.intakes),
+      api("/api/intakes/fields"),
+    ]);
   } catch (err) {
     if (isCurrent()) failure(main, err, onAuth);
     return;
@@ -71,15 +77,19 @@ export async function loadDrafts(main, { isCurrent, onAuth }) {
   if (!isCurrent()) return;
   const body = intakes.length
     ? h("table", { class: "intakes", id: "drafts" },
-        h("thead", {}, h("tr", {}, [say("created"), say("kind"), t("status"), t("fields"), ""].map((c) => h("th", {}, c)))),
+        h("thead", {}, h("tr", {}, [say("created"), say("kind"), t("status"), t("fields"), say("stillMissing"), say("consentCol"), ""].map((c) => h("th", {}, c)))),
         h("tbody", {}, intakes.map((it) => {
           const fields = it.fields || {};
           const who = fields.organization_name || fields.contact_name || fields.full_name || fields.contact_email || fields.email || "";
+          const required = Object.entries(forms[it.kind] || {}).filter(([, f]) => f.required).map(([name]) => name);
+          const missing = required.filter((name) => fields[name] === undefined || fields[name] === null);
           return h("tr", { dataset: { id: it.id } },
             h("td", { class: "when" }, when(it.created_at)),
             h("td", {}, say(it.kind)),
             h("td", {}, intakeStatus(it.status)),
             h("td", {}, String(who)),
+            h("td", { class: "num missing" }, String(missing.length)),
+            h("td", { class: "consent" }, fields.consent_to_share === true ? say("yes") : say("no")),
             h("td", {}, h("a", { href: `#/intakes/${encodeURIComponent(it.id)}`, class: "open-intake" }, say("open"))));
         })))
     : h("p", { class: "empty", id: "drafts" }, say("emptyDrafts"));

@@ -73,11 +73,15 @@ def export_jsonl(
 
 
 @router.get("/fields", summary="The forms' fields and their labels (liaison token)")
-def get_fields(_liaison: LiaisonDep) -> dict[str, dict[str, dict[str, str]]]:
-    """Return each form's fields in asking order with their EN/FR labels, from the registry."""
+def get_fields(_liaison: LiaisonDep) -> dict[str, dict[str, dict[str, Any]]]:
+    """Return each form's fields in asking order: EN/FR labels and whether each is required."""
     return {
         kind: {
-            name: {"en": spec.text("label", "en"), "fr": spec.text("label", "fr")}
+            name: {
+                "en": spec.text("label", "en"),
+                "fr": spec.text("label", "fr"),
+                "required": spec.required,
+            }
             for name, spec in fields_for(kind).items()
         }
         for kind in REGISTRY

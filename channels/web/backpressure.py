@@ -54,6 +54,7 @@ class TurnGate:
         self.wait_s = wait_s
         self.in_flight = 0
         self.shed = 0
+        self.loop: asyncio.AbstractEventLoop | None = None
         self._slots = asyncio.Semaphore(limit)
 
     async def enter(self, locale: str | None = None) -> Callable[[], None]:
@@ -78,5 +79,16 @@ class TurnGate:
 
 
 def turn_gate(extras: dict[str, Any]) -> TurnGate:
-    """Return the worker's gate kept in the runtime's extras (created on first use)."""
-    return extras.setdefault(GATE_KEY, TurnGate())  # type: ignore[no-any-return]
+    """Return the worker's gate kept in the runtime's extras (created on first use).
+
+    A gate belongs to one event loop; a runtime served again on another loop (tests run one app
+    after another) gets a fresh gate with the same limits.
+    """
+    gate: TurnGate | None = extras.get(GATE_KEY)
+    loop = asyncio.get_running_loop()
+    if gate is None:
+        gate = extras.setdefault(GATE_KEY, TurnGate())
+    elif gate.loop is not None and gate.loop is not loop:
+        gate = extras[GATE_KEY] = TurnGate(gate.limit, gate.wait_s)
+    gate.loop = loop
+    return gate

@@ -25,7 +25,7 @@ from channels.web.app import create_app
 
 def _fold(value: Any) -> Any:
     if isinstance(value, str):
-        text = unicodedata.normalize("NFKD", value.lower())
+        text = unicodedata.normalize("NFKD", value.lower().replace("_", " "))
         return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
     if isinstance(value, list):
         return sorted(_fold(v) for v in value)
@@ -34,8 +34,21 @@ def _fold(value: Any) -> Any:
     return value
 
 
+def _labels(name: str) -> dict[str, str]:
+    """Return {code: folded display name} for coded fields people may see as a label."""
+    from assistant.understanding.vocab import names
+
+    vocab = {"program": "programs", "institution": "institutions"}.get(name)
+    return {k: _fold(v) for k, v in names(vocab).items()} if vocab else {}
+
+
 def field_ok(name: str, want: Any, got: Any) -> bool:
     """Compare one field: exact for codes and numbers, loose (contains) for free text."""
+    if name in ("contact_phone", "phone") and isinstance(want, str) and isinstance(got, str):
+        digits = "".join(c for c in got if c.isdigit())
+        return digits.endswith("".join(c for c in want if c.isdigit()))
+    if isinstance(want, str) and isinstance(got, str) and _labels(name).get(want) == _fold(got):
+        return True
     if name in (
         "organization_name",
         "contact_name",

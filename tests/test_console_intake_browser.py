@@ -13,7 +13,14 @@ from assistant.liaisons import NewLiaison
 from assistant.runtime import Runtime
 from assistant.store.models import Intake
 from channels.web.app import create_app
-from tests.browser import DESKTOP, LiveServer, chromium, live_server, require_chromium
+from tests.browser import (
+    DESKTOP,
+    LiveServer,
+    assert_accessible,
+    chromium,
+    live_server,
+    require_chromium,
+)
 from tests.handoff_support import messages, say, start
 
 pytestmark = pytest.mark.slow
@@ -55,6 +62,7 @@ def test_a_liaison_completes_a_consented_draft_and_submits_it_for_the_person(
         expect(row).to_contain_text("Prairie Robotics")
         expect(row.locator("td.missing")).to_have_text(str(len(missing)))
         expect(row.locator("td.consent")).to_have_text("Yes")
+        assert_accessible(page)
         expect(page.locator("#nav-drafts")).to_have_attribute("aria-current", "page")
         row.locator("a.open-intake").click()
 
@@ -63,11 +71,13 @@ def test_a_liaison_completes_a_consented_draft_and_submits_it_for_the_person(
         expect(org.locator("td.source")).to_contain_text("the person wrote")
         expect(org.locator("td.source")).to_contain_text("Prairie Robotics")
         expect(page.locator("#intake-verdict")).to_contain_text("Still missing")
+        assert_accessible(page)
 
         page.fill("#field-industry", "Technology")
         page.fill("#field-role_title", "Junior robotics technician")
         page.click("#intake-submit")
         expect(page.locator("#intake-verdict")).to_contain_text("Submitted by Lee Liaison")
+        assert_accessible(page)
         role = page.locator('tr[data-field="role_title"]')
         expect(role.locator("td.value")).to_have_text("Junior robotics technician")
         expect(role.locator("td.source")).to_contain_text("entered by Lee Liaison")

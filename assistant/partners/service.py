@@ -152,8 +152,17 @@ def overview(db: Database) -> list[dict[str, Any]]:
         ]
 
 
-def route_to(db: Database, intake_id: str, institution: str) -> list[str]:
-    """Send an offer to one more institution (a liaison's decision); return where it now goes.
+@dataclass(frozen=True)
+class Routed:
+    """Where an offer goes after a liaison sent it on, and whether that changed anything."""
+
+    routed_to: list[str]
+    added: bool
+    offer: dict[str, Any]
+
+
+def route_to(db: Database, intake_id: str, institution: str) -> Routed:
+    """Send an offer to one more institution (a liaison's decision).
 
     Offers no institution matched go to the secretariat only (`routed_to` empty); a liaison
     who knows a fit sends it on. The offer must be shareable (submitted, with consent).
@@ -170,9 +179,11 @@ def route_to(db: Database, intake_id: str, institution: str) -> list[str]:
         ):
             raise NotFoundError("offer not found")
         routed = [str(i) for i in intake.routed_to or []]
-        if institution not in routed:
+        added = institution not in routed
+        if added:
             intake.routed_to = [*routed, institution]
-        return list(intake.routed_to)
+        s.flush()
+        return Routed(list(intake.routed_to), added, intake_dict(intake))
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,16 @@ from channels.cli.common import ensure_index, settings_or_exit
 logger = logging.getLogger(__name__)
 
 
+async def _partner_mail(_app: Any, runtime: Any) -> None:
+    """Email institution partners about offers routed to them (when SMTP is configured)."""
+    from assistant.partners.mail import partner_listener
+
+    if runtime.notifier is not None and runtime.settings.smtp_host:
+        runtime.notifier.add_listener(partner_listener(runtime.settings, runtime.db))
+
+
 def _startup_hooks(settings: Settings) -> list[Any]:
-    hooks: list[Any] = []
+    hooks: list[Any] = [_partner_mail]
     if settings.telegram_enabled:
         try:
             telegram = importlib.import_module("channels.telegram")

@@ -26,6 +26,7 @@ from assistant.liaisons import (
     institution_of,
     partner_institutions,
 )
+from assistant.partners.mail import tell_partners
 from assistant.partners.reports import Period, iter_report_csv, outcomes_report, report_rows
 from assistant.partners.service import (
     Answer,
@@ -169,11 +170,20 @@ class RouteBody(BaseModel):
 @router.post(
     "/api/offers/{intake_id}/route", summary="Send an offer to one more institution (liaison)"
 )
-def route_offer(
+async def route_offer(
     intake_id: str, body: RouteBody, runtime: RuntimeDep, _liaison: LiaisonDep
 ) -> dict[str, Any]:
-    """Add an institution to the offer's recipients; its partners see it on their desk."""
-    return {"routed_to": route_to(runtime.db, intake_id[:64], body.institution)}
+    """Add an institution to the offer's recipients; its partners see it on their desk and,
+    when email is configured, get an email."""
+    done = await anyio.to_thread.run_sync(
+        lambda: route_to(runtime.db, intake_id[:64], body.institution)
+    )
+    emailed = 0
+    if done.added:
+        emailed = await tell_partners(
+            runtime.settings, runtime.db, done.offer, [done.routed_to[-1]]
+        )
+    return {"routed_to": done.routed_to, "partners_emailed": emailed}
 
 
 FromQ = Annotated[date | None, Query(alias="from", description="First day (Calgary), YYYY-MM-DD")]

@@ -177,6 +177,10 @@ def _sync_conversation(s: Any, row: Intake) -> None:
     draft = {**draft, "fields": dict(row.fields or {}), "sources": dict(row.sources or {})}
     invalid = {k: v for k, v in (draft.get("invalid") or {}).items() if k not in row.fields}
     draft["invalid"] = invalid
+    if draft.get("status") == "confirming":
+        # The person was shown a summary the liaison has since changed: their next "yes" shows
+        # the updated one instead of submitting what they have not seen.
+        draft["status"], draft["asking"] = "collecting", None
     state["intake"] = draft
     conv.state = state
 

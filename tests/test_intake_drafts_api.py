@@ -191,3 +191,24 @@ def test_what_the_person_tells_the_liaison_goes_into_the_form_and_withdrawing_re
     back = say(client, person, stop)  # nobody has taken the ticket yet: back to the form
     assert back["mode"] == "intake" and back["intake"]["asking"] == asking
     assert "robot" in back["intake"]["fields"]["role_description"].lower()
+
+
+def test_a_yes_to_a_summary_a_liaison_has_changed_since_shows_the_new_one_first(
+    client: TestClient, runtime: Runtime, liaison: NewLiaison
+) -> None:
+    person = start(client)
+    body = say(client, person, CONSENTED)
+    for answer in ("Technology", "Junior technician"):
+        body = say(client, person, answer)
+    assert body["intake"]["status"] == "confirming"
+    intake_id = body["intake"]["id"]
+    changed = {"fields": {"role_title": "Robotics technician"}}
+    assert client.patch(
+        f"/api/intakes/{intake_id}", json=changed, headers=auth(liaison.token)
+    ).is_success
+    again = say(client, person, "yes")
+    assert again["intake"]["status"] == "confirming" and again["intake"]["review"] is True
+    assert again["intake"]["fields"]["role_title"] == "Robotics technician"
+    done = say(client, person, "yes")
+    assert done["intake"]["status"] == "submitted"
+    assert rows(runtime, person)[0].fields["role_title"] == "Robotics technician"

@@ -70,6 +70,7 @@ def _start_server(
     }
     for key in (
         "WIL_LLM_BASE_URL",
+        "WIL_LLM_PROVIDER",
         "OPENAI_API_KEY",
         "WIL_REDIS_URL",
         "WIL_DATABASE_URL",

@@ -294,7 +294,7 @@ def run_answers_eval(
     for mode in modes:
         if mode == "llm" and chat is None:
             report["modes"]["llm"] = {
-                "skipped": "no LLM configured (WIL_LLM_BASE_URL / OPENAI_API_KEY)"
+                "skipped": "no LLM configured (WIL_LLM_BASE_URL or WIL_LLM_PROVIDER)"
             }
             continue
         outcomes = asyncio.run(

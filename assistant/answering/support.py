@@ -6,8 +6,11 @@ the passages it cites actually say it, as far as text can show:
 - every checkable fact (amount, percentage, date, count, duration; see `extract_facts`) and every
   number it states appears in those passages, in any of their usual written forms, in either
   language ("$5,000" / "5 000 $", "three days" / "3 days");
-- every name it gives (a capitalised word inside the sentence, an acronym) appears there;
+- every name it gives (a capitalised word inside the sentence, an acronym, a program name
+  however it is typed) appears there;
 - at least half of its content words (stemmed, in either language) appear there;
+- when it restates one passage sentence, it agrees with it on negation ("are eligible" against
+  "are not eligible" fails);
 - it does not repeat the assistant's instructions.
 
 A sentence that cites nothing is held to the same test against all the passages. The check

@@ -58,14 +58,14 @@ def _statuses(route: APIRoute) -> set[int]:
     if (
         require_admin in calls
         or staff
-        or (require_liaison in calls and set(route.methods) & UNSAFE)
+        or (require_liaison in calls and set(route.methods or ()) & UNSAFE)
     ):
         statuses.add(403)  # a staff account without the role, or a console call without CSRF
     if calls & {limit_messages, limit_new_conversations}:
         statuses.add(429)
     if route.path.startswith("/console/api/"):
         statuses.add(401)  # no console session (or a wrong password at login)
-        if set(route.methods) & UNSAFE and not route.path.endswith("/login"):
+        if set(route.methods or ()) & UNSAFE and not route.path.endswith("/login"):
             statuses.add(403)  # a session without its CSRF token
     if route.path.endswith("/login"):
         statuses |= {401, 429}  # a wrong password; too many failures per email or address
@@ -110,7 +110,7 @@ def _document(schema: dict[str, Any], routes: Iterator[APIRoute]) -> None:
     for route in routes:
         if not route.path.startswith(("/api/", "/console/api/", "/telegram/")):
             continue
-        for method in route.methods:
+        for method in route.methods or ():
             operation = paths.get(route.path, {}).get(method.lower())
             if operation is None:
                 continue

@@ -102,3 +102,31 @@ def test_partners_get_an_email_for_each_offer_routed_to_them(
     smtp.wait_for(before + 1)  # the secretariat's own notice
     to_mru = [m for m in smtp.wait_for(before + 2, timeout=1) if m["To"] == "wil@mtroyal.ca"]
     assert len(to_mru) == 1  # still only the first offer's
+
+
+def test_an_employer_without_a_conversation_hears_by_email(
+    mailing: tuple[TestClient, Runtime], smtp: TinySMTP
+) -> None:
+    client, rt = mailing
+    partner = create_liaison(rt.db, "wil@mtroyal.ca", "Pat", "institution", "mru")
+    with rt.db.session() as s:
+        row = Intake(
+            kind="employer",
+            status="submitted",
+            conversation_id=None,  # purged, or submitted another way
+            fields={"organization_name": "Prairie Robotics", "contact_email": "dana@prairie.ca",
+                    "role_title": "Junior developer", "consent_to_share": True},
+            routed_to=["mru"],
+            submitted_at=datetime.now(UTC),
+        )  # fmt: skip
+        s.add(row)
+        s.flush()
+        offer_id = row.id
+    r = client.post(
+        f"/api/partner/offers/{offer_id}/answer",
+        json={"status": "interested"},
+        headers=auth(partner.token),
+    )
+    assert r.json()["employer_told"] is True
+    mail = next(m for m in smtp.wait_for(1) if m["To"] == "dana@prairie.ca")
+    assert "Mount Royal University is interested" in mail.get_content()

@@ -126,3 +126,19 @@ def partner_listener(
             await tell_partners(settings, db, payload, routed)
 
     return listener
+
+
+async def email_employer(settings: Settings, tell: dict[str, Any]) -> bool:
+    """Email the employer an institution's news when their conversation cannot carry it."""
+    if not settings.smtp_host:
+        return False
+    msg = EmailMessage()
+    msg["From"] = settings.smtp_from
+    msg["Subject"] = str(tell["subject"])
+    msg.set_content(f"{tell['text']}\n\n{tell['author']}, through {settings.public_url}")
+    try:
+        await asyncio.to_thread(send, settings, msg, [str(tell["email"])])
+    except (OSError, smtplib.SMTPException) as exc:
+        logger.warning("employer email failed: %s", type(exc).__name__)
+        return False
+    return True

@@ -225,7 +225,13 @@ class Recorded:
 
 
 def record_answer(
-    db: Database, intake_id: str, institution: str, answer: Answer, *, by: int | None
+    db: Database,
+    intake_id: str,
+    institution: str,
+    answer: Answer,
+    *,
+    by: int | None,
+    can_email: bool = False,
 ) -> Recorded:
     """Store an institution's answer to an offer routed to it; say what the employer is told.
 
@@ -258,7 +264,7 @@ def record_answer(
         row.updated_by = by
         tell = None
         if answer.status in TAKEN_UP and row.employer_told != _told_key(answer):
-            tell = _message_for(s, intake, institution, answer)
+            tell = _message_for(s, intake, institution, answer, can_email=can_email)
             if tell is not None:
                 row.employer_told = _told_key(answer)
         s.flush()
@@ -271,13 +277,15 @@ def _told_key(answer: Answer) -> str:
 
 
 def _message_for(
-    s: Session, intake: Intake, institution: str, answer: Answer
+    s: Session, intake: Intake, institution: str, answer: Answer, *, can_email: bool
 ) -> dict[str, Any] | None:
     conv = s.get(Conversation, intake.conversation_id) if intake.conversation_id else None
-    if conv is None:
-        return None
-    lang = display.lang(conv.locale)
     fields = intake.fields or {}
+    email = fields.get("contact_email")
+    if conv is None and not (can_email and isinstance(email, str) and "@" in email):
+        return None
+    # No conversation left (purged, or the offer came another way): the contact email instead.
+    lang = display.lang(conv.locale if conv is not None else "en")
     role = f" ({fields['role_title']})" if fields.get("role_title") else ""
     name = display.institution_label(institution)
     students = answer.students_placed or 0
@@ -292,6 +300,8 @@ def _message_for(
         students=count,
         term=display.term_label(answer.term, lang),
     )
+    if conv is None:
+        return {"email": email, "text": text, "author": name, "subject": f"[WIL] {text}"[:180]}
     return {"conversation_id": conv.id, "channel": conv.channel, "text": text, "author": name}
 
 

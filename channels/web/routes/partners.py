@@ -26,7 +26,7 @@ from assistant.liaisons import (
     institution_of,
     partner_institutions,
 )
-from assistant.partners.mail import tell_partners
+from assistant.partners.mail import email_employer, tell_partners
 from assistant.partners.reports import Period, iter_report_csv, outcomes_report, report_rows
 from assistant.partners.service import (
     Answer,
@@ -134,11 +134,18 @@ async def partner_answer(
     answer = Answer(body.status, body.note, body.students_placed, body.term)
     recorded = await anyio.to_thread.run_sync(
         lambda: record_answer(
-            runtime.db, intake_id[:64], partner.institution, answer, by=partner.id
+            runtime.db,
+            intake_id[:64],
+            partner.institution,
+            answer,
+            by=partner.id,
+            can_email=bool(runtime.settings.smtp_host),
         )
     )
     told = False
-    if recorded.tell is not None:
+    if recorded.tell is not None and recorded.tell.get("email"):
+        told = await email_employer(runtime.settings, recorded.tell)
+    elif recorded.tell is not None:
 
         async def deliver(channel: str, conversation_id: str, event: dict[str, Any]) -> None:
             await runtime.bus.publish(conversation_topic(conversation_id), event)

@@ -393,3 +393,16 @@ def test_a_liaison_sends_an_unmatched_offer_on_to_an_institution(
     assert again.json()["routed_to"] == ["ambrose"]  # once
     desk = client.get("/api/partner/offers", headers=auth(ambrose.token)).json()
     assert [o["fields"]["organization_name"] for o in desk["offers"]] == ["Niche Co"]
+
+
+def test_outcomes_as_a_workbook_keep_numbers_as_numbers(
+    client: TestClient, runtime: Runtime, liaison: NewLiaison
+) -> None:
+    from tests.test_exports_secretariat import _read_xlsx
+
+    offer(runtime, None, routed=[MRU])
+    r = client.get("/api/outcomes.xlsx", params={"lang": "fr"}, headers=auth(liaison.token))
+    assert r.status_code == 200
+    head, *rows = _read_xlsx(r.content)
+    assert head == ["s:Section", "s:Groupe", "s:Mesure", "s:Valeur"]
+    assert ["s:Total", "", "s:Offres soumises", "n:1"] in rows

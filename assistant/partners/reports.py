@@ -285,3 +285,16 @@ def iter_report_csv(report: dict[str, Any], locale: str) -> Iterator[str]:
     for row in report_rows(report, locale):
         writer.writerow(row)
     yield buf.getvalue()
+
+
+def report_xlsx(report: dict[str, Any], locale: str) -> bytes:
+    """Return the report as an .xlsx workbook: the CSV's rows, numbers as numbers."""
+    from assistant.xlsx import workbook
+
+    heads = {
+        "en": ["Section", "Group", "Measure", "Value"],
+        "fr": ["Section", "Groupe", "Mesure", "Valeur"],
+    }
+    rows: list[list[str | int | float | None]] = [list(heads[display.lang(locale)])]
+    rows += [[a, b, c, d] for a, b, c, d in report_rows(report, locale)]
+    return workbook(rows, sheet_name="outcomes")

@@ -17,7 +17,7 @@ const TEXT = {
     saved: "Saved.", savedTold: "Saved. The employer has been told.",
     reference: "Ref.", submitted: "Submitted", organization: "Organization", role: "Role",
     answers: "Answers", contact: "Contact", details: "Details",
-    from: "From", to: "To", show: "Show", downloadCsv: "Download CSV for this period",
+    from: "From", to: "To", show: "Show", downloadCsv: "Download CSV for this period", downloadXlsx: "Excel workbook for this period",
     section: "Section", group: "Group", measure: "Measure", value: "Value",
     totals: "Totals", byInstitution: "By institution", byTerm: "By term",
     byWil: "By type of WIL", bySize: "By organization size",
@@ -35,7 +35,7 @@ const TEXT = {
     saved: "Enregistré.", savedTold: "Enregistré. L'employeur en a été informé.",
     reference: "Réf.", submitted: "Soumis", organization: "Organisation", role: "Poste",
     answers: "Réponses", contact: "Contact", details: "Détails",
-    from: "Du", to: "Au", show: "Afficher", downloadCsv: "Télécharger le CSV de cette période",
+    from: "Du", to: "Au", show: "Afficher", downloadCsv: "Télécharger le CSV de cette période", downloadXlsx: "Classeur Excel de cette période",
     section: "Section", group: "Groupe", measure: "Mesure", value: "Valeur",
     totals: "Totaux", byInstitution: "Par établissement", byTerm: "Par trimestre",
     byWil: "Par type d'AIT", bySize: "Par taille d'organisation",
@@ -287,5 +287,6 @@ export async function loadOutcomes(main, ctx, period = {}) {
           measures.map((m) => h("td", { class: "num" }, bar(value(g, m), Math.max(...names.map((n) => value(n, m)))), String(value(g, m)))))))));
   });
   const csv = h("a", { href: `/api/outcomes.csv?${params}`, id: "outcomes-csv", download: "" }, pt("downloadCsv"));
-  append(clear(main), [h("h2", {}, pt("outcomes")), form, h("p", {}, csv), tables]);
+  const xlsx = h("a", { href: `/api/outcomes.xlsx?${params}`, id: "outcomes-xlsx", download: "" }, pt("downloadXlsx"));
+  append(clear(main), [h("h2", {}, pt("outcomes")), form, h("p", {}, csv, " · ", xlsx), tables]);
 }

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 import anyio
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field, field_validator
 
 from assistant import display
@@ -27,7 +27,13 @@ from assistant.liaisons import (
     partner_institutions,
 )
 from assistant.partners.mail import email_employer, tell_partners
-from assistant.partners.reports import Period, iter_report_csv, outcomes_report, report_rows
+from assistant.partners.reports import (
+    Period,
+    iter_report_csv,
+    outcomes_report,
+    report_rows,
+    report_xlsx,
+)
 from assistant.partners.service import (
     Answer,
     offers_for,
@@ -241,4 +247,26 @@ def outcomes_csv(
         iter_report_csv(report, lang),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="outcomes-{span}-{lang}.csv"'},
+    )
+
+
+@router.get(
+    "/api/outcomes.xlsx",
+    summary="The funder's numbers as an Excel workbook (liaison)",
+    response_class=Response,
+)
+def outcomes_xlsx(
+    runtime: RuntimeDep,
+    _liaison: LiaisonDep,
+    start: FromQ = None,
+    end: ToQ = None,
+    lang: LangQ = "en",
+) -> Response:
+    """Return the report as a workbook, one measure per row, numbers as numbers."""
+    report = outcomes_report(runtime.db, _period(start, end), runtime.settings.timezone)
+    span = f"{start or 'start'}-to-{end or 'today'}"
+    return Response(
+        report_xlsx(report, lang),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="outcomes-{span}-{lang}.xlsx"'},
     )

@@ -18,7 +18,13 @@ from assistant.exports import (
     iter_export_csv,
     iter_export_jsonl,
 )
-from assistant.partners.reports import Period, iter_report_csv, outcomes_report, report_rows
+from assistant.partners.reports import (
+    Period,
+    iter_report_csv,
+    outcomes_report,
+    report_rows,
+    report_xlsx,
+)
 from assistant.store.db import Database
 from channels.cli.common import settings_or_exit
 
@@ -120,6 +126,7 @@ class ReportFormat(str, Enum):
     text = "text"
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -139,7 +146,7 @@ def export_outcomes_command(
     ] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day (Calgary), included.")] = None,
     fmt: Annotated[
-        ReportFormat, typer.Option("--format", help="text (a table), csv or json.")
+        ReportFormat, typer.Option("--format", help="text (a table), csv, json or xlsx (needs -o).")
     ] = ReportFormat.text,
     lang: Annotated[LangChoice, typer.Option("--lang", help="Language of the labels.")] = (
         LangChoice.en
@@ -164,6 +171,13 @@ def export_outcomes_command(
         report = outcomes_report(db, period, settings.timezone)
     finally:
         db.dispose()
+    if fmt is ReportFormat.xlsx:
+        if output is None:
+            typer.echo("error: --format xlsx needs --output FILE.xlsx", err=True)
+            raise typer.Exit(2)
+        output.write_bytes(report_xlsx(report, lang.value))
+        typer.echo(f"Wrote the outcomes report to {output}", err=True)
+        return
     if fmt is ReportFormat.json:
         text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
     elif fmt is ReportFormat.csv:

@@ -25,7 +25,13 @@ from assistant.events import LIAISON_TOPIC, EventBus, Outbound
 from assistant.guardrails import refusal
 from assistant.handoff import texts
 from assistant.handoff.detect import SENSITIVE
-from assistant.intake_dialogue import IntakeDialogue, intake_available, paused_intake
+from assistant.intake_dialogue import (
+    IntakeDialogue,
+    intake_available,
+    is_resume_button,
+    paused_intake,
+    resume_button,
+)
 from assistant.llm import ChatModel
 from assistant.llm_extract import make_llm_extract
 from assistant.plan import Plan
@@ -172,7 +178,7 @@ class Assistant:
         if (
             ticket is not None
             and ticket.get("status") == "waiting"
-            and wants_to_cancel(self.router, ctx.text, ctx.locale)
+            and (wants_to_cancel(self.router, ctx.text, ctx.locale) or is_resume_button(ctx.text))
         ):
             # Nobody has picked it up yet: the person may change their mind and return to the bot.
             text, suggestions = await self.handoffs.withdraw(ctx.conversation_id, locale=ctx.locale)
@@ -319,9 +325,13 @@ class Assistant:
             locale=ctx.locale,
             cited=[c.model_dump() for c in cited] if cited else None,
         )
+        suggestions = list(opened.suggestions)
+        if reason not in SENSITIVE_REASONS and intake_available() and paused_intake(ctx.state):
+            # The form stays open: while nobody has joined, one tap takes the person back to it.
+            suggestions.append(resume_button(ctx.locale))
         return Plan(
             opened.reply,
-            list(opened.suggestions),
+            suggestions,
             mode="handoff",
             state={"pending": None, "decline_streak": 0},
             handoff=dict(opened.handoff),

@@ -107,6 +107,22 @@ def paused_intake(state: dict[str, Any]) -> bool:
     return ConversationState.load("qa", state).name == "form_paused"
 
 
+def resume_button(locale: str) -> str:
+    """Return the "Continue my request" chip in the locale's language."""
+    from assistant.intake.repair import RESUME_BUTTONS
+
+    return RESUME_BUTTONS[replies.lang_of(locale)]
+
+
+def is_resume_button(text: str) -> bool:
+    """Say whether the message is the "Continue my request" chip (False without the intake flow)."""
+    try:
+        from assistant.intake.repair import is_resume_button as is_button
+    except ImportError:  # pragma: no cover - repair ships with the intake package
+        return False
+    return is_button(text)
+
+
 def intake_available() -> bool:
     """Return True when the intake flow is installed."""
     try:

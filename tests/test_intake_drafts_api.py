@@ -212,3 +212,18 @@ def test_a_yes_to_a_summary_a_liaison_has_changed_since_shows_the_new_one_first(
     done = say(client, person, "yes")
     assert done["intake"]["status"] == "submitted"
     assert rows(runtime, person)[0].fields["role_title"] == "Robotics technician"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_asking_for_a_person_mid_form_offers_a_way_back_to_the_form(
+    client: TestClient, runtime: Runtime, lang: str
+) -> None:
+    person = start(client, locale=lang)
+    say(client, person, OPENER[lang])
+    asking = say(client, person, ORG[lang])["intake"]["asking"]
+    turn = ask_for_human(client, person, HUMAN[lang])
+    chip = turn["reply"]["suggestions"][-1]
+    assert chip in ("Continue my request", "Reprendre ma demande")
+    back = say(client, person, chip)  # nobody has joined yet: the request is withdrawn
+    assert back["mode"] == "intake" and back["intake"]["asking"] == asking
+    assert back["handoff"]["status"] == "resolved"

@@ -29,6 +29,7 @@ __all__ = [
     "CueRouter",
     "button_decision",
     "decide",
+    "is_resume_button",
 ]
 
 FORM_LABELS = frozenset({"confirm", "deny", "correct", "cancel", "question", "answer", "handoff"})
@@ -55,6 +56,11 @@ _BUTTONS = {
 _STARTS = frozenset({"start_employer", "start_student"})
 _CLAUSE = re.compile(r"[,;.!]+\s*")
 _SHORT_NO = 3  # a "no" this short at the summary says "not yet", not a sentence about something
+
+
+def is_resume_button(text: str) -> bool:
+    """Say whether the message is the "Continue my request" chip (in either language)."""
+    return _BUTTONS.get(fold(text).strip()) == "resume"
 
 
 def button_decision(text: str, step: Step) -> Decision | None:

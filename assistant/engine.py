@@ -182,10 +182,15 @@ class Assistant:
         ):
             # Nobody has picked it up yet: the person may change their mind and return to the bot.
             text, suggestions = await self.handoffs.withdraw(ctx.conversation_id, locale=ctx.locale)
+            mode: Mode = "qa"
+            if intake_available() and paused_intake(ctx.state):
+                # Back to the form the person left for a liaison, where it stopped.
+                prompt, suggestions = self.intakes.resume_text(ctx.state["intake"], ctx.locale)
+                text, mode = f"{text}\n\n{prompt}", "intake"
             return Plan(
                 text=text,
                 suggestions=suggestions or self.greeting(ctx.locale)[1],
-                mode="qa",
+                mode=mode,
                 state={"handoff_id": None},
                 handoff={"id": ticket.get("id"), "status": "resolved"},
             )
@@ -199,6 +204,11 @@ class Assistant:
             plan = await self._dispatch(ctx, stream)
             plan.mode = plan.mode or "qa"
             return plan
+        if intake_available() and paused_intake(ctx.state):
+            # A value given to the liaison ("Description: ...") goes into the form too.
+            await asyncio.to_thread(
+                self.intakes.absorb, ctx.conversation_id, ctx.state["intake"], ctx.text, ctx.locale
+            )
         if ack is None:
             return None
         return Plan(text=ack, mode="handoff", handoff=handoff)

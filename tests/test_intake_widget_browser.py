@@ -53,11 +53,23 @@ def test_the_summary_is_one_card_and_a_no_does_not_repeat_it(live: LiveServer) -
             "be paid": "paid",
             "May we share": "consent_to_share",
         }
+
+        def next_field() -> str | None:
+            """Wait for the reply to settle: the card, or a question the script knows."""
+            for _ in range(200):
+                if widget(".card").count():
+                    return None
+                last = widget(".msg.assistant .text").last.inner_text()
+                found = [f for cue, f in questions.items() if cue in last]
+                if found:
+                    return found[0]
+                page.wait_for_timeout(100)
+            raise AssertionError(f"no known question in {last!r}")
+
         for _ in range(20):
-            if widget(".card").count():
+            field = next_field()
+            if field is None:
                 break
-            last = widget(".msg.assistant .text").last.inner_text()
-            field = next(f for cue, f in questions.items() if cue in last)
             send(answers[field])
         card = widget(".card")
         expect(card).to_have_count(1)

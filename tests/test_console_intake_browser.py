@@ -142,3 +142,32 @@ def test_from_a_ticket_a_liaison_finishes_the_form_the_person_left_for_a_person(
     told = [m["text"] for m in messages(http, person) if m["role"] == "assistant"][-1]
     assert "personne-ressource a complété votre demande" in told
     http.close()
+
+
+def test_the_form_shows_labels_not_codes_and_reads_a_change_like_the_persons_words(
+    server: LiveServer, runtime: Runtime, liaison: NewLiaison
+) -> None:
+    http = httpx.Client(base_url=server.url, timeout=10)
+    person = start(http)
+    intake_id = say(http, person, OPENER)["intake"]["id"]
+    with chromium() as browser:
+        page = browser.new_page(viewport=DESKTOP, locale="en-CA")
+        page.goto(f"{server.url}/console#/intakes/{intake_id}")
+        page.fill("#login-email", liaison.email)
+        page.fill("#login-password", liaison.password)
+        page.click("#login-submit")
+        expect(page.locator("#field-wil_type")).to_have_value("Co-op")
+        expect(page.locator("#field-start_term")).to_have_value("Summer 2027")
+        page.fill("#field-programs_sought", "Engineering, computer science")
+        page.click("#intake-save")
+        expect(page.locator("#field-programs_sought")).to_have_value(
+            "Engineering, Computer science"
+        )
+    with runtime.db.session() as s:
+        row = s.get(Intake, intake_id)
+        assert row is not None
+        fields, sources = dict(row.fields), dict(row.sources)
+    assert fields["programs_sought"] == ["engineering", "computer_science"]
+    assert fields["wil_type"] == "co_op"  # untouched fields are not rewritten from their labels
+    assert sources["wil_type"]["by"] == "person" and sources["programs_sought"]["by"] == "liaison"
+    http.close()

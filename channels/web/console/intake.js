@@ -110,27 +110,23 @@ function editor(field) {
   const label = `${field.label}${field.required ? ` (${say("required")})` : ""}`;
   if (field.type === "boolean") {
     const current = field.value === true ? "true" : field.value === false ? "false" : "";
-    return h("select", { id, name: field.name, "aria-label": label },
+    return h("select", { id, name: field.name, "aria-label": label, dataset: { initial: current } },
       h("option", { value: "" }, say("unset")),
       h("option", { value: "true", selected: current === "true" }, say("yes")),
       h("option", { value: "false", selected: current === "false" }, say("no")));
   }
-  const value = field.value === null || field.value === undefined
-    ? "" : Array.isArray(field.value) ? field.value.join(", ") : String(field.value);
-  return h("input", { id, name: field.name, type: "text", value, "aria-label": label, autocomplete: "off" });
+  // What people read ("Co-op", "Summer 2027", "Computer science, Business"), never a code; the
+  // server reads it back the way it reads the person's own words.
+  const value = field.display ?? "";
+  return h("input", {
+    id, name: field.name, type: "text", value, "aria-label": label, autocomplete: "off", dataset: { initial: value },
+  });
 }
 
 function readValue(input, field) {
   const raw = input.value.trim();
   if (field.type === "boolean") return raw === "" ? null : raw === "true";
-  if (raw === "") return null;
-  if (field.type === "list") return raw.split(/\s*[,;]\s*/).filter(Boolean);
-  return raw;
-}
-
-function initial(field) {
-  if (field.value === null || field.value === undefined) return null;
-  return field.value;
+  return raw === "" ? null : raw;
 }
 
 export async function loadIntake(main, id, { isCurrent, onAuth }) {
@@ -175,8 +171,7 @@ function render(main, intake, ctx) {
     const changes = {};
     for (const field of intake.fields) {
       const input = inputs.get(field.name);
-      const value = readValue(input, field);
-      if (JSON.stringify(value) !== JSON.stringify(initial(field))) changes[field.name] = value;
+      if (input.value.trim() !== input.dataset.initial) changes[field.name] = readValue(input, field);
     }
     if (!Object.keys(changes).length) return intake;
     return api(`/api/intakes/${encodeURIComponent(intake.id)}`, { method: "PATCH", body: { fields: changes } });

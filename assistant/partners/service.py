@@ -169,7 +169,6 @@ def route_to(db: Database, intake_id: str, institution: str) -> Routed:
     """
     from assistant.liaisons import check_institution
 
-    institution = check_institution(institution)
     with db.session() as s:
         intake = s.get(Intake, intake_id)
         if (
@@ -178,6 +177,7 @@ def route_to(db: Database, intake_id: str, institution: str) -> Routed:
             or not shareable({"status": intake.status, "fields": intake.fields})
         ):
             raise NotFoundError("offer not found")
+        institution = check_institution(institution)
         routed = [str(i) for i in intake.routed_to or []]
         added = institution not in routed
         if added:

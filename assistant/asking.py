@@ -81,8 +81,10 @@ class Questions:
         self.db = db
         self.answerer = answerer
         if rewriter is None:
+            retriever = answerer.retriever
+            offline = OfflineRewriter(retriever.institutions if retriever is not None else None)
             chat = answerer.chat
-            rewriter = LLMRewriter(chat) if chat is not None else OfflineRewriter()
+            rewriter = LLMRewriter(chat, offline) if chat is not None else offline
         self.rewriter = rewriter
         self.audiences = audiences or AudienceCues.load()
 

@@ -295,3 +295,16 @@ def test_without_the_model_the_offline_reading_stands() -> None:
     standalone = _Chat("unused")
     asyncio.run(LLMRewriter(standalone).rewrite("What is Mitacs Accelerate?", TOPIC, "en"))  # type: ignore[arg-type]
     assert standalone.seen == []  # a question that stands alone costs no model call
+
+
+def test_a_follow_up_naming_another_institution_swaps_it_in() -> None:
+    from assistant.answering.followup import contextualize
+
+    registry = _registry()
+    follow = contextualize("and for MRU?", "How can an employer hire a SAIT student?", registry)
+    assert follow.contextual and follow.names == ("mru",)
+    assert "SAIT" not in follow.query and "hire" in follow.query
+    french = contextualize(
+        "et à l'Université de Calgary?", "Comment embaucher un étudiant de St. Mary's?", registry
+    )
+    assert "St. Mary's" not in french.query and french.names == ("universite de calgary",)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -19,11 +20,13 @@ from pydantic import BaseModel, Field
 from assistant.errors import LLMError
 from assistant.llm import ChatMessage, ChatModel
 from assistant.privacy import Masker
+from assistant.retrieval.institutions import InstitutionRegistry
 from assistant.text_input import fold
 
 logger = logging.getLogger(__name__)
 
 # Entities a follow-up can swap: naming one drops its group's members from the earlier question.
+# Institutions are not listed here: they come from the registry (the knowledge's institution pages).
 _GROUPS: dict[str, str] = {
     "program": (
         r"swpp|pspe|mitacs(?: accelerate| acceleration)?|accelerate|acceleration|riipen(?: level up)?|level up|"
@@ -35,10 +38,6 @@ _GROUPS: dict[str, str] = {
         r"field placements?|applied research|work terms?|stages? coop|stages? pratiques?|"
         r"recherche appliquee|apprentissages?|stages?"
     ),
-    "institution": (
-        r"ucalgary|u of c|university of calgary|universite de calgary|mru|mount royal|sait|"
-        r"bow valley|bvc|ambrose|auarts|st\.? mary'?s|saint mary'?s"
-    ),
     "audience": (
         r"international(?: students?)?|internationaux|internationales?|(?:etudiants? )?etrangers?|"
         r"domestic|indigenous|autochtones?|under-?represented|sous-?representes?|"
@@ -48,6 +47,7 @@ _GROUPS: dict[str, str] = {
 }
 # Groups whose mention moves the topic (an audience narrows it instead).
 _TOPIC_GROUPS = ("program", "type", "institution")
+INSTITUTION = "institution"
 _GROUP_RE = {
     name: re.compile(r"(?<![\w-])(?:" + pat + r")(?![\w-])") for name, pat in _GROUPS.items()
 }
@@ -103,11 +103,26 @@ class FollowUp:
         )
 
 
-def _groups(folded: str) -> set[str]:
-    return {name for name, pattern in _GROUP_RE.items() if pattern.search(folded)}
+def _groups(folded: str, institutions: InstitutionRegistry | None = None) -> set[str]:
+    found = {name for name, pattern in _GROUP_RE.items() if pattern.search(folded)}
+    if institutions is not None and institutions.find(folded):
+        found.add(INSTITUTION)
+    return found
 
 
-def is_follow_up(text: str) -> bool:
+def _spans(
+    folded: str, groups: set[str], institutions: InstitutionRegistry | None
+) -> list[tuple[int, int]]:
+    """Return where the given groups' entities sit in a folded text."""
+    spans = [
+        m.span() for name in groups if name in _GROUP_RE for m in _GROUP_RE[name].finditer(folded)
+    ]
+    if INSTITUTION in groups and institutions is not None:
+        spans += [(a, b) for a, b, _ in institutions.find(folded)]
+    return spans
+
+
+def is_follow_up(text: str, institutions: InstitutionRegistry | None = None) -> bool:
     """Say whether a message only makes sense after the previous question."""
     folded = re.sub(r"\s+", " ", fold(text)).strip()
     words = _WORD.findall(folded)
@@ -117,29 +132,27 @@ def is_follow_up(text: str) -> bool:
         return True
     if len(words) > SHORT_WORDS:
         return False
-    own_subject = bool(_SUBJECT.search(folded) or _groups(folded))
+    own_subject = bool(_SUBJECT.search(folded) or _groups(folded, institutions))
     pronoun = bool(_PRONOUN.search(_DUMMY_IT.sub(" ", folded)))
     if pronoun and (not own_subject or len(words) <= 6):
         return True
     return not own_subject and len(words) <= BARE_WORDS
 
 
-def _drop(text: str, groups: set[str]) -> str:
+def _drop(text: str, groups: set[str], institutions: InstitutionRegistry | None = None) -> str:
     """Remove from `text` the entities of the given groups (positions found on the folded text)."""
-    folded = fold(text)
-    spans: list[tuple[int, int]] = []
-    for name in groups:
-        spans += [m.span() for m in _GROUP_RE[name].finditer(folded)]
+    spans = _spans(fold(text), groups, institutions)
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + text[end:]
     text = re.sub(r"\s+([?.!,;:])", r"\1", text)
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
-def _subjects(text: str) -> str:
+def _subjects(text: str, institutions: InstitutionRegistry | None = None) -> str:
     """Return what `text` is about: its named programs, placements, institutions and WIL nouns."""
     folded = fold(text)
     spans = [m.span() for p in (*_GROUP_RE.values(), _SUBJECT) for m in p.finditer(folded)]
+    spans += _spans(folded, {INSTITUTION}, institutions)
     kept: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if kept and start < kept[-1][1]:
@@ -148,7 +161,9 @@ def _subjects(text: str) -> str:
     return " ".join(text[a:b] for a, b in kept)
 
 
-def contextualize(text: str, topic: str | None) -> FollowUp:
+def contextualize(
+    text: str, topic: str | None, institutions: InstitutionRegistry | None = None
+) -> FollowUp:
     """Return the retrieval query for a message, given the topic of the last answered question.
 
     Three readings, by what the follow-up names:
@@ -162,21 +177,25 @@ def contextualize(text: str, topic: str | None) -> FollowUp:
     Args:
         text: the person's message.
         topic: the question the last answer responded to (its own topic), or None.
+        institutions: the institution registry (names an institution can be swapped by).
 
     Returns:
         The query to search and compose with, the words to weigh most, the topic to remember for
         the next turn, and whether the earlier question was used.
     """
     text = text.strip()
-    if not topic or not is_follow_up(text):
+    if not topic or not is_follow_up(text, institutions):
         return FollowUp(query=text, topic=text)
     lead = _LEAD.match(fold(text))
     rest = (text[lead.end() :] if lead else text).strip()
     folded_rest = fold(rest)
-    named = _groups(folded_rest)
+    named = _groups(folded_rest, institutions)
     if named & set(_TOPIC_GROUPS):
-        base = _drop(topic, named)
-        names = tuple(m.group(0) for g in _TOPIC_GROUPS for m in _GROUP_RE[g].finditer(folded_rest))
+        base = _drop(topic, named, institutions)
+        names = tuple(
+            folded_rest[a:b]
+            for a, b in sorted(_spans(folded_rest, named & set(_TOPIC_GROUPS), institutions))
+        )
         return FollowUp(
             query=f"{rest} {base}".strip(),
             topic=f"{base} {rest}".strip(),
@@ -185,7 +204,7 @@ def contextualize(text: str, topic: str | None) -> FollowUp:
             names=names,
         )
     if named or _SUBJECT.search(folded_rest):
-        about = _subjects(_drop(topic, named)) or topic
+        about = _subjects(_drop(topic, named, institutions), institutions) or topic
         return FollowUp(query=f"{rest} {about}".strip(), topic=topic, contextual=True, focus=rest)
     return FollowUp(
         query=f"{topic} {rest}".strip(), topic=topic, contextual=True, focus=topic, refers_back=True
@@ -222,12 +241,19 @@ class QueryRewriter(Protocol):
 
 
 class OfflineRewriter:
-    """Read a follow-up with the last question (no model): see `contextualize`."""
+    """Read a follow-up with the last question (no model): see `contextualize`.
+
+    `institutions` returns the institution registry (read from the knowledge index).
+    """
+
+    def __init__(self, institutions: Callable[[], InstitutionRegistry] | None = None) -> None:
+        self.institutions = institutions
 
     async def rewrite(self, text: str, topic: Topic, locale: str) -> FollowUp:
         """Return the follow-up read with the topic's question."""
         del locale
-        return contextualize(text, topic.question)
+        registry = self.institutions() if self.institutions is not None else None
+        return contextualize(text, topic.question, registry)
 
 
 class StandaloneQuestion(BaseModel):

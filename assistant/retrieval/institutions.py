@@ -45,7 +45,7 @@ class InstitutionRegistry:
         for inst in self.institutions.values():
             folded = sorted({_fold(n) for n in inst.names if _fold(n)}, key=len, reverse=True)
             if folded:
-                alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s?") for n in folded)
+                alternatives = "|".join(re.escape(n).replace(r"\ ", r"[\s.]{0,2}") for n in folded)
                 self._patterns[inst.id] = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
     @classmethod
@@ -83,10 +83,10 @@ class InstitutionRegistry:
                 break
         return [inst for _, inst in sorted(hits)]
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Return where institution names sit in the folded form of `text` (for removing them)."""
-        folded = _fold(text)
-        return [m.span() for p in self._patterns.values() for m in p.finditer(folded)]
+    def find(self, folded: str) -> list[tuple[int, int, str]]:
+        """Return (start, end, id) of the institution names in an already folded text (lower
+        case, no accents, same length as the original), for cutting them out of it."""
+        return [(*m.span(), inst) for inst, p in self._patterns.items() for m in p.finditer(folded)]
 
     def title(self, inst: str, lang: str) -> str:
         """Return an institution's name as the guides write it in `lang` ('' when unknown)."""

@@ -308,3 +308,21 @@ def test_a_follow_up_naming_another_institution_swaps_it_in() -> None:
         "et à l'Université de Calgary?", "Comment embaucher un étudiant de St. Mary's?", registry
     )
     assert "St. Mary's" not in french.query and french.names == ("universite de calgary",)
+
+
+def test_an_unsure_match_offers_the_nearby_sections_and_a_person(tmp_path: Path) -> None:
+    from assistant.config import load_settings
+    from assistant.conversations import create_conversation
+    from assistant.runtime import build_runtime
+
+    settings = load_settings(data_dir=tmp_path, env="test")
+    runtime = build_runtime(settings, retriever=_UnsureRetriever(False), llm=None)
+    try:
+        conv, _ = create_conversation(runtime.db, channel="api", locale="en")
+        question = "Which funding program pays for bike racks at the office?"
+        turn = asyncio.run(runtime.assistant.handle(conv.id, question))
+    finally:
+        asyncio.run(runtime.close())
+    assert not turn.citations
+    assert turn.suggestions[:2] == ["What is SWPP?", "Can I combine funding?"]
+    assert turn.suggestions[-1] == "Talk to a person"

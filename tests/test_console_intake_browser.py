@@ -81,6 +81,11 @@ def test_a_liaison_completes_a_consented_draft_and_submits_it_for_the_person(
         role = page.locator('tr[data-field="role_title"]')
         expect(role.locator("td.value")).to_have_text("Junior robotics technician")
         expect(role.locator("td.source")).to_contain_text("entered by Lee Liaison")
+        # The submitted form is one click away from the intakes list, with where each value came from.
+        page.click("#nav-intakes")
+        page.locator("table.intakes a.open-intake").first.click()
+        expect(page.locator("#intake-verdict")).to_contain_text("Submitted by Lee Liaison")
+        expect(org.locator("td.source")).to_contain_text("the person wrote")
         assert not errors, errors
 
     with runtime.db.session() as s:

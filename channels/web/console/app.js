@@ -470,7 +470,8 @@ async function loadIntakes() {
         h("thead", {}, h("tr", {}, [t("created"), t("reference"), t("kind"), t("status"), t("fields")].map((c) => h("th", {}, c)))),
         h("tbody", {}, intakes.map((it) => h("tr", { dataset: { id: it.id } },
           h("td", { class: "when" }, when(it.submitted_at || it.created_at)),
-          h("td", { class: "reference" }, it.reference || ""),
+          h("td", { class: "reference" },
+            h("a", { href: `#/intakes/${encodeURIComponent(it.id)}`, class: "open-intake" }, it.reference || it.id)),
           h("td", {}, t(it.kind)),
           h("td", {}, intakeStatus(it.status)),
           h("td", { class: "fields" }, Object.entries(it.fields || {})

@@ -230,6 +230,9 @@ class Assistant:
             # frustration: only its wording may still ask for a person.
             previous_user_texts=[] if ctx.mode == "intake" else ctx.previous,
             decline_streak=int(ctx.state.get("decline_streak", 0)),
+            form_step="confirming"
+            if (ctx.state.get("intake") or {}).get("status") == "confirming"
+            else "asked_field",
         )
         logger.debug("conversation %s: intent %s", ctx.conversation_id, intent.name)
         loc = ctx.locale

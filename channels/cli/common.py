@@ -123,4 +123,8 @@ def _progress_lines(index: Any, *, enabled: bool, err: bool) -> Iterator[None]:
     finally:
         stop.set()
         timer.join(timeout=5)
+        if started is not None:
+            # The last count, also when embedding finished before the first beat (a warm cache).
+            elapsed = time.monotonic() - started
+            typer.echo(f"indexing: {done} sections embedded in {elapsed:.0f} s", err=err)
         del index.embed_texts  # back to the class's method

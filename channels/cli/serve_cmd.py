@@ -24,7 +24,8 @@ async def _partner_mail(_app: Any, runtime: Any) -> None:
 
 
 def _startup_hooks(settings: Settings) -> list[Any]:
-    hooks: list[Any] = [_partner_mail]
+    # Partner emails need an SMTP server; without one there is nothing to start.
+    hooks: list[Any] = [_partner_mail] if settings.smtp_host else []
     if settings.telegram_enabled:
         try:
             telegram = importlib.import_module("channels.telegram")

@@ -42,6 +42,8 @@ IntentName = Literal[
 # Below this confidence, an idle message the router would turn into a form is answered as a
 # question instead: starting a form by mistake costs the person more than an answer does.
 START_FORM_MIN_CONFIDENCE = 0.6
+# A yes that erases the person's data must be at least this sure; below it the question stands.
+DELETE_MIN_CONFIDENCE = 0.8
 # Inside a form, a sensitive reason this sure hands off even when the router reads form talk.
 SENSITIVE_IN_FORM_MIN_CONFIDENCE = 0.9
 # When the question wins but a form is this likely, the answer ends by asking whether the person
@@ -66,11 +68,14 @@ def _signals(
     )
 
 
-def yes_no(router: IntentRouter, text: str, locale: str) -> bool | None:
-    """Return True/False when the message answers a plain yes/no question, None otherwise."""
+def yes_no(router: IntentRouter, text: str, locale: str, *, min_yes: float = 0.0) -> bool | None:
+    """Return True/False when the message answers a plain yes/no question, None otherwise.
+
+    `min_yes` is the confidence a yes needs: erasing someone's data asks for a sure one.
+    """
     decision = router.route(text, _signals("yes_no", locale))
     if decision.label == "confirm":
-        return True
+        return True if decision.confidence >= min_yes else None
     if decision.label == "deny":
         return False
     return None
@@ -84,7 +89,7 @@ def deletion_intent(
     Checked in every mode: a person can erase their data even while a liaison holds the conversation.
     """
     if pending == "delete":
-        answer = yes_no(router, text, locale)
+        answer = yes_no(router, text, locale, min_yes=DELETE_MIN_CONFIDENCE)
         if answer is not None:
             return Intent("confirm_delete", "yes" if answer else "no")
     decision = router.route(text, _signals("idle", locale))
@@ -166,7 +171,7 @@ def route(
     third decline), so a new question after two declines is still answered.
     """
     if pending == "delete":
-        answer = yes_no(router, text, locale)
+        answer = yes_no(router, text, locale, min_yes=DELETE_MIN_CONFIDENCE)
         if answer is not None:
             return Intent("confirm_delete", "yes" if answer else "no")
     if pending == "offer_handoff":

@@ -103,27 +103,6 @@ def wants_to_cancel(router: IntentRouter, text: str, locale: str) -> bool:
     return router.route(text, _signals("idle", locale)).label == "cancel"
 
 
-def handoff_reason(
-    detector: HandoffDetector,
-    text: str,
-    locale: str,
-    *,
-    previous_user_texts: Sequence[str] = (),
-    decline_streak: int = 0,
-    step: Step = "idle",
-) -> Decision:
-    """Return the detector's decision (`none` or a reason) for one message."""
-    return detector.detect(
-        text,
-        TurnSignals(
-            locale=locale,
-            step=step,
-            previous_user_texts=tuple(previous_user_texts),
-            decline_streak=decline_streak,
-        ),
-    )
-
-
 def decide(
     router: IntentRouter, detector: HandoffDetector, text: str, signals: TurnSignals
 ) -> tuple[Decision, Decision | None]:

@@ -23,7 +23,6 @@ from sklearn.model_selection import StratifiedKFold
 from assistant.routing import decide
 from assistant.understanding.examples import DATA_DIR, Example
 from assistant.understanding.models import (
-    ALLOWED,
     LearnedHandoffDetector,
     LearnedIntentRouter,
     _training_set,
@@ -57,10 +56,6 @@ def _predict(decision: str, model: Any, e: Example) -> str:
     return LearnedHandoffDetector(model).detect(e.text, TurnSignals(step="asked_field")).label
 
 
-def _target(decision: str, e: Example) -> str:
-    return e.label
-
-
 def cross_validate(decision: str, folds: int = 5, root: Path = DATA_DIR) -> dict[str, Any]:
     """Return k-fold cross-validated and in-sample accuracy per language for one decision."""
     examples = _training_set(decision, root)
@@ -72,14 +67,14 @@ def cross_validate(decision: str, folds: int = 5, root: Path = DATA_DIR) -> dict
         model = train(decision, [examples[i] for i in train_idx])
         for i in test_idx:
             got = _predict(decision, model, examples[i])
-            ok = got == _target(decision, examples[i])
+            ok = got == examples[i].label
             cv.append((examples[i].lang, ok))
             if not ok:
                 misses.append({"text": examples[i].text, "want": examples[i].label, "got": got})
     started = time.perf_counter()
     full = train(decision, examples)
     train_s = time.perf_counter() - started
-    insample = [(e.lang, _predict(decision, full, e) == _target(decision, e)) for e in examples]
+    insample = [(e.lang, _predict(decision, full, e) == e.label) for e in examples]
     return {
         "examples": len(examples),
         "folds": folds,
@@ -177,7 +172,7 @@ def run_understanding_eval(folds: int = 5, blind_dir: Path = BLIND_DIR) -> dict[
     return report
 
 
-__all__ = ["ALLOWED", "cross_validate", "run_understanding_eval"]
+__all__ = ["cross_validate", "format_report", "run_understanding_eval"]
 
 
 def format_report(report: dict[str, Any]) -> str:

@@ -8,8 +8,9 @@ is the reason vocabulary and one exact rule the model cannot see: a question ask
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
+
+from assistant.understanding.classifier import normalise
 
 REASONS = (
     "safety",
@@ -85,13 +86,6 @@ REPEAT_MIN_TOKENS = 3
 REPEAT_WINDOW = 4
 REPEAT_EXACT_MIN_WORDS = 4  # a word-for-word repeat needs this many words and 2 content words
 REASK_CONTAINED = 0.75  # with "again": share of the new question's content words already asked
-
-
-def normalise(text: str) -> str:
-    """Return lower-case text without accents, with straight apostrophes and single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'").lower())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", bare).strip()
 
 
 def _words(text: str) -> list[str]:

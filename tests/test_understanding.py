@@ -17,6 +17,7 @@ from assistant.understanding.examples import DATA_DIR, data_hash, load_examples
 from assistant.understanding.models import (
     LearnedHandoffDetector,
     LearnedIntentRouter,
+    _version,
     default_handoff_detector,
     default_router,
     trained,
@@ -123,10 +124,27 @@ def test_a_new_phrasing_is_data_not_code(tmp_path: Path) -> None:
     assert after.label == "start_employer", after
 
 
+def test_new_intent_examples_retrain_the_handoff_detector_too(tmp_path: Path) -> None:
+    # The detector learns "no person needed" from the intent examples, so its cache key must
+    # change when they do, or a stale detector would be loaded.
+    root = tmp_path / "data"
+    shutil.copytree(DATA_DIR, root)
+    before = _version("handoff", root)
+    (root / "intents" / "zz_new.yaml").write_text(
+        "examples:\n  - {step: idle, intent: small_talk, lang: en, text: 'cheers mate'}\n",
+        encoding="utf-8",
+    )
+    assert data_hash("handoff", root) == data_hash("handoff", DATA_DIR)
+    assert _version("handoff", root) != before
+
+
 def test_the_trained_model_is_cached_by_the_datas_hash(tmp_path: Path) -> None:
     trained("handoff", cache_dir=tmp_path)
     files = [p.name for p in tmp_path.iterdir()]
-    assert files == [f"handoff-{data_hash('handoff')}.pickle"]
+    assert len(files) == 1 and files[0].startswith("handoff-")
+    # Same data, same settings: the next process loads the file instead of training again.
+    trained("handoff", cache_dir=tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == files
     # A corrupt cache file is rebuilt, not fatal.
     (tmp_path / files[0]).write_bytes(b"not a model")
     assert isinstance(

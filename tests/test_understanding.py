@@ -316,3 +316,44 @@ def test_inside_a_form_form_talk_stays_in_the_form_and_reports_still_reach_a_per
     signals = TurnSignals(step=step)  # type: ignore[arg-type]
     _, handoff = decide(default_router(), default_handoff_detector(), text, signals)
     assert (handoff.label if handoff else None) == want
+
+
+class _Says:
+    """A router or detector that returns one fixed decision (label, confidence)."""
+
+    def __init__(self, label: str, confidence: float) -> None:
+        self.decision = Decision(label, confidence, "fake")
+
+    def route(self, text: str, signals: TurnSignals) -> Decision:
+        return self.decision
+
+    def detect(self, text: str, signals: TurnSignals) -> Decision:
+        return self.decision
+
+
+@pytest.mark.parametrize(
+    ("router", "detector", "step", "want"),
+    [
+        # A fed-up message the router half-reads as "delete my data": the surer detector wins,
+        # so the person reaches a liaison instead of being asked to confirm an erasure.
+        (("delete_data", 0.56), ("frustrated", 0.98), "asked_field", "handoff"),
+        (("delete_data", 0.95), ("frustrated", 0.55), "idle", "delete_data"),
+        # A discriminatory requirement typed into an offer: reported even though it answers.
+        (("answer", 0.99), ("discrimination", 0.62), "asked_field", "handoff"),
+        (("answer", 0.99), ("frustrated", 0.62), "asked_field", "intake_continue"),
+        (("answer", 0.99), ("none", 0.9), "asked_field", "intake_continue"),
+    ],
+)
+def test_the_router_and_the_detector_are_combined_by_their_confidence(
+    router: tuple[str, float], detector: tuple[str, float], step: str, want: str
+) -> None:
+    from assistant.routing import route
+
+    intent = route(
+        "some message",
+        router=_Says(*router),
+        detector=_Says(*detector),
+        mode="intake" if step != "idle" else "qa",
+        locale="en",
+    )
+    assert intent.name == want

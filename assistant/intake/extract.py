@@ -17,6 +17,7 @@ from assistant.intake.questions import blank_questions, is_answer_like
 from assistant.intake.schemas import FieldSpec, fields_for
 from assistant.intake.terms import MONTH_WORDS, find_terms, parse_term
 from assistant.intake.validators import InvalidValue, ParseContext
+from assistant.understanding.protocols import Extracted
 
 Origin = str
 """How a value was found, which decides where it may go (see `assistant.intake.flow`):
@@ -26,16 +27,8 @@ Origin = str
 `vocab` is a word from a vocabulary found inside a longer message ("marketing", "Calgary")."""
 
 
-@dataclass
-class Extraction:
-    """Values found in one message, why any attempted field could not be understood, and how
-    each value was found (`origins`)."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    origins: dict[str, Origin] = field(default_factory=dict)
-    # List fields the message adds to rather than replaces ("Programs: computer science").
-    adding: set[str] = field(default_factory=set)
+Extraction = Extracted
+"""The rules' result is the extractor protocol's: values, how each was found, errors, additions."""
 
 
 @dataclass
@@ -67,7 +60,7 @@ class _Work:
         try:
             self.out.values[name] = specs[name].validate(raw, self.ctx)
             self.out.errors.pop(name, None)
-            self.out.origins[name] = self.origin
+            self.out.sources[name] = self.origin
         except InvalidValue as exc:
             # Loose patterns (names, organizations) that fail are just not matches.
             if not quiet:
@@ -516,11 +509,11 @@ def extract_fields(
             work.origin = "whole" if len(folded.split()) <= 3 else "vocab"
             _rule_gazetteers(work)
         if asked.name in work.out.values:
-            work.out.origins.setdefault(asked.name, "asked")
+            work.out.sources.setdefault(asked.name, "asked")
         elif _only_vocabulary(folded):
             # "temps plein" asked for the institution: the whole message is another field's
             # value, so it goes there (and the institution is asked again).
-            for name, origin in list(work.out.origins.items()):
+            for name, origin in list(work.out.sources.items()):
                 if origin == "vocab":
-                    work.out.origins[name] = "whole"
+                    work.out.sources[name] = "whole"
     return work.out

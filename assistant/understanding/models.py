@@ -69,9 +69,18 @@ def _fine_label(example: Example) -> str:
     return example.label
 
 
+# How much the field just asked weighs beside the words: "Prairie Robotics" answers whatever was
+# asked; "on site obviously" gives the work arrangement whatever was asked (set by cross-validation).
+FIELD_CONTEXT_WEIGHT = 1.5
+
+
 def train(decision: str, examples: Sequence[Example]) -> TextClassifier:
     """Train a decision's classifier on examples (intents keep small talk's kind as a sub-label)."""
     labels = [_fine_label(e) if decision == "intents" else e.label for e in examples]
+    if decision == "fields":
+        contexts = tuple(sorted({e.step for e in examples}))
+        model = TextClassifier(step_weight=FIELD_CONTEXT_WEIGHT, step_values=contexts)
+        return model.fit([e.text for e in examples], [e.step for e in examples], labels)
     steps = [e.step if decision == "intents" else "idle" for e in examples]
     return TextClassifier().fit([e.text for e in examples], steps, labels)
 
@@ -207,6 +216,11 @@ class LearnedHandoffDetector:
         return Decision("none", none_p, "model")
 
 
+def field_target_model(cache_dir: Path | None = None) -> TextClassifier:
+    """Return the model that decides which field a message gives, given the field just asked."""
+    return trained("fields", cache_dir=cache_dir)
+
+
 def default_router(cache_dir: Path | None = None) -> LearnedIntentRouter:
     """Return the intent router trained from the shipped examples."""
     return LearnedIntentRouter(trained("intents", cache_dir=cache_dir))
@@ -224,6 +238,7 @@ __all__ = [
     "LearnedIntentRouter",
     "default_handoff_detector",
     "default_router",
+    "field_target_model",
     "normalise",
     "train",
     "trained",

@@ -49,6 +49,13 @@ def field_ok(name: str, want: Any, got: Any) -> bool:
         return digits.endswith("".join(c for c in want if c.isdigit()))
     if isinstance(want, str) and isinstance(got, str) and _labels(name).get(want) == _fold(got):
         return True
+    if name == "program" and isinstance(want, str) and isinstance(got, str):
+        # A student's program is kept as written ("Comp sci"); the offer routing reads it through
+        # the program vocabulary, so the code that reading gives is what is compared.
+        from assistant.intake import gazetteers as gz
+
+        if want in {h.value for h in gz.find_longest(gz.PROGRAM_AREAS, gz.fold(got))}:
+            return True
     if name in (
         "organization_name",
         "contact_name",

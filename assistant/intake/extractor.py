@@ -24,6 +24,7 @@ import numpy as np
 from assistant.intake.extract import extract_fields
 from assistant.intake.gazetteers import fold
 from assistant.intake.schemas import fields_for
+from assistant.intake.validators import InvalidValue, ParseContext
 from assistant.understanding.classifier import TextClassifier
 from assistant.understanding.examples import context
 from assistant.understanding.models import field_target_model
@@ -66,6 +67,47 @@ def _after_leadin(kind: str, name: str, text: str) -> str:
     return text[m.start("value") :] if m else text
 
 
+@cache
+def _opener_cues(kind: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Return (field, regex) for the free-text fields a first message may introduce by a cue."""
+    words = table("field_leadins")
+    ends = "|".join(words["value_ends"])
+    out = []
+    for key, cues in words.items():
+        name = key.removesuffix("_opener")
+        if key.endswith("_opener") and name in fields_for(kind):
+            cue = "|".join(cues)
+            out.append(
+                (
+                    name,
+                    re.compile(
+                        rf"(?<![\w])(?:{cue})\s*(?P<value>[^,.;!?()]+?)(?=\s+(?:{ends})\s|[,.;!?()]|$)"
+                    ),
+                )
+            )
+    return tuple(out)
+
+
+def _opener_values(kind: str, text: str, found: Extracted, today: date, locale: str) -> None:
+    """Fill a free-text field a first message introduces by its cue, when nothing else read it."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return
+    specs = fields_for(kind)
+    for name, pattern in _opener_cues(kind):
+        m = pattern.search(folded)
+        if name in found.values or m is None:
+            continue
+        try:
+            value = specs[name].validate(
+                text[m.start("value") : m.end("value")].strip(), ParseContext(today, locale)
+            )
+        except InvalidValue:
+            continue
+        found.values[name] = value
+        found.sources[name] = "pattern"
+
+
 class LearnedFieldExtractor:
     """Read a message's field values: the learned target decision, then the exact parsers.
 
@@ -104,6 +146,8 @@ class LearnedFieldExtractor:
     ) -> Extracted:
         """Return the values the message gives, each where the learned decision says it belongs."""
         found = self._read(kind, text, asked, today, locale, correcting)
+        if asked is None and not known:
+            _opener_values(kind, text, found, today, locale)
         if asked is None or not text.strip():
             return found  # an opener or a summary change: every field is read by its own shape
         decision = self.target(kind, text, asked)

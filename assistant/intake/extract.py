@@ -163,7 +163,7 @@ def _rule_numbers(w: _Work) -> None:
 
 # "fall, not winter", "l'automne, pas l'hiver", "instead of mru": the value after it is ruled out.
 _NEGATION = re.compile(
-    r"(?<![\w])(?:(?:not|pas)(?:\s+(?:an?|the|in|un|une|en|le|la|l'))?|instead of|"
+    r"(?<![\w])(?:(?:not|no|pas)(?:\s+(?:an?|the|in|un|une|en|le|la|l'|de|du|d'))?|instead of|"
     r"rather than|au lieu de|au lieu d'|plutot que|plutot qu')\s*$"
 )
 
@@ -242,8 +242,12 @@ def _gazetteers(w: _Work, f: str, correcting: bool) -> None:
             w.claimed.extend((h.start, h.end) for h in programs)
         arrangements = _hits(w, gz.WORK_ARRANGEMENTS)
         if arrangements:
-            # Judge the whole message: "remote, in the office fridays" is hybrid.
-            w.put("work_arrangement", w.text, None)
+            # Judge the whole message: "remote, in the office fridays" is hybrid; unless every
+            # arrangement it does not rule out is one ("on site, not hybrid": `_hits` drops "not").
+            kinds = {h.value for h in arrangements}
+            ruled_out = len(gz.find_longest(gz.WORK_ARRANGEMENTS, f)) > len(arrangements)
+            one = len(kinds) == 1 and ruled_out
+            w.put("work_arrangement", kinds.pop() if one else w.text, None)
             w.claimed.extend((h.start, h.end) for h in arrangements)
         for table, name in (
             (gz.LOCATIONS, "location"),

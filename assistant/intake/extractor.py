@@ -108,6 +108,24 @@ def _opener_values(kind: str, text: str, found: Extracted, today: date, locale: 
         found.sources[name] = "pattern"
 
 
+def _whole_lists(kind: str, text: str, found: Extracted, today: date, locale: str) -> None:
+    """Read a list field from the whole message when that finds more of its vocabulary.
+
+    "des étudiants en sciences ou en génie": the parsers tie a program to the word "students";
+    the field's own validator reads every program the message names.
+    """
+    specs = fields_for(kind)
+    for name, value in list(found.values.items()):
+        if specs.get(name) is None or specs[name].type != "list" or not isinstance(value, list):
+            continue
+        try:
+            whole = specs[name].validate(text, ParseContext(today, locale))
+        except InvalidValue:
+            continue
+        if isinstance(whole, list) and set(value) < set(whole):
+            found.values[name] = whole
+
+
 class LearnedFieldExtractor:
     """Read a message's field values: the learned target decision, then the exact parsers.
 
@@ -174,6 +192,7 @@ class LearnedFieldExtractor:
             # Another field's vocabulary word fills it only while it is empty (`pattern`).
             out.sources[name] = "pattern" if source == "vocab" else source or "pattern"
         out.sources[label] = "named"  # the message gives this field: the model's decision
+        _whole_lists(kind, text, out, today, locale)
         if asked not in out.values:
             out.errors[asked] = "an answer to another question"
         return out
@@ -195,8 +214,9 @@ class LearnedFieldExtractor:
         rest = _after_leadin(kind, asked, text)
         if rest == text:
             return found
+        # The words after the field's own name are its value, even in a correction.
         again = extract_fields(
-            kind, rest, asking=asked, today=today, locale=locale, correcting=correcting
+            kind, rest, asking=asked, today=today, locale=locale, correcting=False
         )
         if asked not in again.values:
             return found

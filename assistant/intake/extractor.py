@@ -54,7 +54,9 @@ def _leadin(kind: str, name: str) -> re.Pattern[str] | None:
     aliases = sorted({fold(a) for a in (*spec.aliases, spec.name.replace("_", " "))}, key=len)
     alias = "|".join(re.escape(a) for a in reversed(aliases))
     owner = "|".join(words["determiners"])
-    copula = "|".join(words["copulas"])
+    copula = "|".join(
+        sorted(words["copulas"], key=len, reverse=True)
+    )  # "ce serait" before "ce sera"
     # Exact: a field's own name, then a copula, then the value: the value is what follows.
     return re.compile(rf"(?<![\w])(?:(?:{owner})\s*)?(?:{alias})\s*(?:{copula})\s*(?P<value>\S.*)$")
 
@@ -203,14 +205,16 @@ class LearnedFieldExtractor:
     ) -> Extracted:
         """Return the parsers' reading with `asked` as the field the free words answer.
 
-        When they cannot read the asked field from the whole message, the words after its name
-        and lead-in are read instead ("mon nom c'est Josée Gagnon" -> "Josée Gagnon").
+        When the message names the field with a lead-in ("mon nom c'est Josée Gagnon"), a free-text
+        value is the words after it; a field the whole message does not give is read from them too.
         """
         found = extract_fields(
             kind, text, asking=asked, today=today, locale=locale, correcting=correcting
         )
-        if asked is None or asked in found.values:
+        if asked is None:
             return found
+        if asked in found.values and not fields_for(kind)[asked].free_text:
+            return found  # a parsed value (a number, a term) has no lead-in words to drop
         rest = _after_leadin(kind, asked, text)
         if rest == text:
             return found

@@ -12,12 +12,13 @@ from assistant.config import Settings
 from assistant.engine import Assistant
 from assistant.events import EventBus, Outbound, make_bus
 from assistant.handoff import HandoffService, Notifier
+from assistant.intake.extractor import default_field_extractor
 from assistant.llm import ChatModel, make_chat_model
 from assistant.retrieval import build_retriever as _build
 from assistant.retrieval import make_embedder
 from assistant.store.db import Database
 from assistant.understanding.models import default_handoff_detector, default_router
-from assistant.understanding.protocols import HandoffDetector, IntentRouter
+from assistant.understanding.protocols import FieldExtractor, HandoffDetector, IntentRouter
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ def build_runtime(
     llm: ChatModel | str | None = "auto",
     router: IntentRouter | None = None,
     handoff_detector: HandoffDetector | None = None,
+    field_extractor: FieldExtractor | None = None,
 ) -> Runtime:
     """Create the database (migrated), bus, retriever, LLM, handoff service and engine from settings."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -97,6 +99,7 @@ def build_runtime(
     assistant = Assistant(
         router=router or default_router(models_dir),
         handoff_detector=handoff_detector or default_handoff_detector(models_dir),
+        field_extractor=field_extractor or default_field_extractor(models_dir),
         settings=settings,
         db=db,
         bus=bus,

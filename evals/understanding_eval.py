@@ -18,9 +18,11 @@ from typing import Any
 
 import numpy as np
 import yaml
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
+from assistant.intake.extractor import LearnedFieldExtractor
 from assistant.routing import decide
+from assistant.understanding.classifier import normalise
 from assistant.understanding.examples import DATA_DIR, Example
 from assistant.understanding.models import (
     LearnedHandoffDetector,
@@ -51,6 +53,9 @@ def _rate(pairs: Sequence[tuple[str, bool]]) -> dict[str, Any]:
 
 
 def _predict(decision: str, model: Any, e: Example) -> str:
+    if decision == "fields":
+        kind, _, asked = e.step.partition(":")
+        return LearnedFieldExtractor(model).target(kind, e.text, asked).label
     if decision == "intents":
         return LearnedIntentRouter(model).route(e.text, TurnSignals(step=e.step)).label  # type: ignore[arg-type]
     return LearnedHandoffDetector(model).detect(e.text, TurnSignals(step="asked_field")).label
@@ -62,8 +67,16 @@ def cross_validate(decision: str, folds: int = 5, root: Path = DATA_DIR) -> dict
     labels = np.array([e.label for e in examples])
     cv: list[tuple[str, bool]] = []
     misses: list[dict[str, str]] = []
-    splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
-    for train_idx, test_idx in splitter.split(np.zeros(len(labels)), labels):
+    splits = StratifiedKFold(folds, shuffle=True, random_state=0).split(
+        np.zeros(len(labels)), labels
+    )
+    if decision == "fields":
+        # The field examples repeat a message under several questions asked: every copy of a
+        # message stays in one fold, so none is scored by a model that saw it under another.
+        groups = np.array([normalise(e.text) for e in examples])
+        grouped = StratifiedGroupKFold(folds, shuffle=True, random_state=0)
+        splits = grouped.split(np.zeros(len(labels)), labels, groups)
+    for train_idx, test_idx in splits:
         model = train(decision, [examples[i] for i in train_idx])
         for i in test_idx:
             got = _predict(decision, model, examples[i])
@@ -187,10 +200,11 @@ def score_blind_handoff(router: Any, detector: Any, path: Path) -> dict[str, Any
 
 
 def run_understanding_eval(folds: int = 5, blind_dir: Path = BLIND_DIR) -> dict[str, Any]:
-    """Cross-validate both decisions and score the blind sets present."""
+    """Cross-validate the three decisions and score the blind sets present."""
     report: dict[str, Any] = {
         "intents": cross_validate("intents", folds),
         "handoff": cross_validate("handoff", folds),
+        "fields": cross_validate("fields", folds),
     }
     for decision in ("intents", "handoff"):
         report[decision]["held_out_blind_sets"] = held_out_sets(decision)
@@ -214,7 +228,9 @@ __all__ = ["cross_validate", "format_report", "run_understanding_eval"]
 def format_report(report: dict[str, Any]) -> str:
     """Render the report as the lines `wil-assistant eval understanding` prints."""
     lines = []
-    for decision in ("intents", "handoff"):
+    for decision in ("intents", "handoff", "fields"):
+        if decision not in report:
+            continue
         r = report[decision]
         cv, ins = r["cross_validated"], r["in_sample"]
         lines.append(

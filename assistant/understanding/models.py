@@ -76,10 +76,18 @@ def _fine_label(example: Example) -> str:
 # five held-out sets); the router does best with the weak one (296/304 either side of 1e-5).
 ALPHA: dict[str, float] = {"intents": 1e-5, "handoff": 3e-5}
 
+# How much the field just asked weighs beside the words: "Prairie Robotics" answers whatever was
+# asked; "on site obviously" gives the work arrangement whatever was asked (not tuned yet).
+FIELD_CONTEXT_WEIGHT = 1.5
+
 
 def train(decision: str, examples: Sequence[Example]) -> TextClassifier:
     """Train a decision's classifier on examples (intents keep small talk's kind as a sub-label)."""
     labels = [_fine_label(e) if decision == "intents" else e.label for e in examples]
+    if decision == "fields":
+        contexts = tuple(sorted({e.step for e in examples}))
+        model = TextClassifier(step_weight=FIELD_CONTEXT_WEIGHT, step_values=contexts)
+        return model.fit([e.text for e in examples], [e.step for e in examples], labels)
     steps = [e.step if decision == "intents" else "idle" for e in examples]
     classifier = TextClassifier(alpha=ALPHA.get(decision, 1e-5))
     return classifier.fit([e.text for e in examples], steps, labels)
@@ -122,6 +130,8 @@ def _version(decision: str, root: Path) -> str:
     parts = [data_hash(decision, root), f"alpha={ALPHA.get(decision, 1e-5)}"]
     if decision == "handoff":  # the detector also learns "none" from the intent examples
         parts.append(data_hash("intents", root))
+    if decision == "fields":
+        parts.append(f"context={FIELD_CONTEXT_WEIGHT}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
@@ -224,6 +234,11 @@ class LearnedHandoffDetector:
         return Decision("none", none_p, "model")
 
 
+def field_target_model(cache_dir: Path | None = None) -> TextClassifier:
+    """Return the model that decides which field a message gives, given the field just asked."""
+    return trained("fields", cache_dir=cache_dir)
+
+
 def default_router(cache_dir: Path | None = None) -> LearnedIntentRouter:
     """Return the intent router trained from the shipped examples."""
     return LearnedIntentRouter(trained("intents", cache_dir=cache_dir))
@@ -241,6 +256,7 @@ __all__ = [
     "LearnedIntentRouter",
     "default_handoff_detector",
     "default_router",
+    "field_target_model",
     "normalise",
     "train",
     "trained",

@@ -106,10 +106,22 @@ class HandoffDetector(Protocol):
 
 @dataclass
 class Extracted:
-    """Field values found in one message, and where each came from."""
+    """Field values found in one message, and how each was found.
+
+    `sources` says how (it decides where a value may go): `asked` answers the question just asked;
+    `named` follows the field's name ("email: ...") or is the field the message gives by the
+    learned decision; `pattern` carries its own unit or shape (an email, "12 people"); `whole` is
+    a short message that is nothing but another field's value; `vocab` is a vocabulary word found
+    inside a longer message. `errors` says why an attempted field was not understood; `adding`
+    names list fields the message adds to rather than replaces; `target` is the decision of which
+    field the message's own words give (None when no model was asked).
+    """
 
     values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    adding: set[str] = field(default_factory=set)
+    target: Decision | None = None
 
 
 @runtime_checkable
@@ -125,6 +137,7 @@ class FieldExtractor(Protocol):
         known: dict[str, Any],
         today: date,
         locale: str,
+        correcting: bool | None = None,
     ) -> Extracted:
         """Return the values the message gives for an intake of `kind`.
 
@@ -135,6 +148,12 @@ class FieldExtractor(Protocol):
             known: values already in the draft.
             today: the date relative terms ("next summer") are read against.
             locale: `en` or `fr`.
+            correcting: the message corrects the form (the router's decision); None lets the
+                message's own wording decide.
+
+        Returns:
+            The values with how each was found, the fields attempted and not understood, and
+            which field the message's own words give.
         """
         ...
 

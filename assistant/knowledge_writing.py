@@ -58,6 +58,7 @@ class _Rules:
 
     max_words: int
     preambles: tuple[str, ...]
+    openers: tuple[str, ...]
     lead_provenance: re.Pattern[str]
     body_provenance: tuple[re.Pattern[str], ...]
     figure_headings: tuple[re.Pattern[str], ...]
@@ -80,6 +81,7 @@ def _rules() -> dict[str, _Rules]:
         rules[lang] = _Rules(
             max_words=int(data["max_words"][lang]),
             preambles=tuple(str(p).lower() for p in data["preambles"][lang]),
+            openers=tuple(str(p).lower() for p in data["provenance_openers"][lang]),
             lead_provenance=_words(data["lead_provenance"][lang]),
             body_provenance=tuple(
                 re.compile(p, re.IGNORECASE) for p in data["body_provenance"][lang]
@@ -136,9 +138,11 @@ def lead_problems(heading: str, text: str, lang: str) -> list[str]:
     if preamble:
         problems.append(f"first sentence is a preamble ({preamble!r}), not an answer")
     chatter = rules.lead_provenance.search(lead)
-    if chatter:
+    opener = next((p for p in rules.openers if lowered.startswith(p + " ")), None)
+    if chatter or opener:
+        said = chatter.group(0) if chatter else lead[: len(opener or "")]
         problems.append(
-            f"first sentence talks about sources ({chatter.group(0)!r}); "
+            f"first sentence talks about sources ({said!r}); "
             "move that to front matter or the citation"
         )
     if asks_for_figure(heading, lang) and not _states_figure(lead, lang):

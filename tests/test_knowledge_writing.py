@@ -12,13 +12,11 @@ from assistant.knowledge_writing import check_writing, first_sentence, lead_prob
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
 
-@pytest.mark.xfail(strict=True, reason="pages rewritten in the next commit")
 def test_every_knowledge_section_opens_with_a_direct_answer() -> None:
     problems = check_writing(load_pages(KNOWLEDGE))
     assert not problems, "sections that do not open with a direct answer:\n" + "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason="pages rewritten in the next commit")
 def test_the_lead_report_counts_every_section() -> None:
     passed, total = lead_report(load_pages(KNOWLEDGE))
     assert total > 250 and passed == total

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from assistant.answering.citations import citation_for, find_passage
 from assistant.knowledge_lint import check_twins, load_pages
 from assistant.knowledge_writing import check_citations, is_home_page, section_source
@@ -119,7 +117,6 @@ def test_section_sources_are_checked_like_front_matter(tmp_path: Path) -> None:
     assert any("'section_sources' differs" in p for p in problems)
 
 
-@pytest.mark.xfail(strict=True, reason="pages rewritten in the next commit")
 def test_knowledge_sections_cite_the_deepest_page_known() -> None:
     problems = check_citations(load_pages(KNOWLEDGE))
     assert not problems, "sections citing a home page:\n" + "\n".join(problems)

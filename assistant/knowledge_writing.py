@@ -6,7 +6,8 @@ heading on its own (the amount, the yes or no, the date, the next step). Checkab
 that sentence:
 
 - it exists and is prose (not a list item or a table row);
-- it has at most ``max_words`` words (35 in English, 40 in French);
+- it has at most ``max_words`` words (35 in English, 40 in French), and at least 4: a bare "Yes."
+  says yes to nothing;
 - it is not a preamble ("This section...", "Summary as of...");
 - it carries no notes about sources ("These rates come from...", "as of...", "confirmed by...");
   those belong in front matter (``sources``, ``section_sources``, ``reviewed``) and the citation;
@@ -57,6 +58,7 @@ class _Rules:
     """The phrases of one language, compiled."""
 
     max_words: int
+    min_words: int
     preambles: tuple[str, ...]
     openers: tuple[str, ...]
     lead_provenance: re.Pattern[str]
@@ -80,6 +82,7 @@ def _rules() -> dict[str, _Rules]:
     for lang in ("en", "fr"):
         rules[lang] = _Rules(
             max_words=int(data["max_words"][lang]),
+            min_words=int(data["min_words"]),
             preambles=tuple(str(p).lower() for p in data["preambles"][lang]),
             openers=tuple(str(p).lower() for p in data["provenance_openers"][lang]),
             lead_provenance=_words(data["lead_provenance"][lang]),
@@ -133,6 +136,10 @@ def lead_problems(heading: str, text: str, lang: str) -> list[str]:
     words = len(_MARKER.sub("", lead).split())
     if words > rules.max_words:
         problems.append(f"first sentence has {words} words (at most {rules.max_words})")
+    if words < rules.min_words:
+        problems.append(
+            f"first sentence has {words} words; say what the answer is, not only yes or no"
+        )
     lowered = lead.lower().lstrip('*_« "')
     preamble = next((p for p in rules.preambles if lowered.startswith(p)), None)
     if preamble:

@@ -83,6 +83,7 @@ def test_direct_answers_pass(heading: str, text: str, lang: str) -> None:
         ),
         ("Is it paid?", "- Yes, usually.\n- Sometimes not.", "en", "does not open with a sentence"),
         ("What is WIL?", " ".join(["word"] * 36) + ".", "en", "36 words (at most 35)"),
+        ("Is SWPP still funded?", "Yes. It was renewed in 2025.", "en", "not only yes or no"),
         ("Qu'est-ce que l'AIT?", " ".join(["mot"] * 41) + ".", "fr", "41 words (at most 40)"),
     ],
 )

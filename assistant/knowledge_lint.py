@@ -46,9 +46,9 @@ AUDIENCES = ("employer", "student", "all")
 INSTITUTIONS = institution_ids()
 
 REQUIRED_KEYS = ("id", "pair", "title", "lang", "audience", "source_url", "reviewed")
-OPTIONAL_KEYS = ("institution", "sources", "questions", "names")
+OPTIONAL_KEYS = ("institution", "sources", "section_sources", "questions", "names")
 # Front matter that must be identical in a page and its twin.
-TWIN_KEYS = ("pair", "audience", "institution", "source_url", "reviewed")
+TWIN_KEYS = ("pair", "audience", "institution", "source_url", "section_sources", "reviewed")
 
 # Slugs may use "_" because institution ids do (bow_valley, st_marys).
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -651,6 +651,7 @@ def _check_page(page: Page) -> list[str]:
         problems.append(f"{where}: reviewed must be a YYYY-MM-DD date, got {reviewed!r}")
 
     problems += _check_questions(page, where)
+    problems += _check_section_sources(page, where)
     names = meta.get("names")
     if names is not None:
         if area != "institutions":
@@ -692,6 +693,26 @@ def _check_questions(page: Page, where: str) -> list[str]:
             problems.append(f"{where}: questions for #{anchor}, which is no section of the page")
         if not _string_list(questions):
             problems.append(f"{where}#{anchor}: questions must be a list of non-empty strings")
+    return problems
+
+
+def _check_section_sources(page: Page, where: str) -> list[str]:
+    """Check the front matter's `section_sources`: section anchor -> the page its citation opens."""
+    own = page.meta.get("section_sources")
+    if own is None:
+        return []
+    if not isinstance(own, dict):
+        return [f"{where}: section_sources must map section anchors to https:// URLs"]
+    problems: list[str] = []
+    for anchor, url in own.items():
+        if anchor not in page.sections:
+            problems.append(
+                f"{where}: section_sources for #{anchor}, which is no section of the page"
+            )
+        if not (isinstance(url, str) and url.startswith("https://")):
+            problems.append(
+                f"{where}#{anchor}: section source must be an https:// URL, got {url!r}"
+            )
     return problems
 
 

@@ -131,7 +131,8 @@ def chunk_document(doc: LoadedDocument, max_chars: int = MAX_CHARS) -> list[Chun
                 "lang": doc.lang,
                 "audience": doc.audience,
                 "institution": doc.institution,
-                "source_url": doc.source_url,
+                # The citation opens the section's own page when it has one.
+                "source_url": section.source_url or doc.source_url,
                 "source": doc.source,
                 "reviewed": doc.reviewed,
                 "part": n,

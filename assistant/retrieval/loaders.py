@@ -31,6 +31,9 @@ class Section:
     paragraphs: list[str]
     # Questions people ask that this section answers (knowledge front matter `questions`).
     questions: list[str] = field(default_factory=list)
+    # The page this section's facts come from (front matter `section_sources`); "" means the
+    # document's own `source_url`.
+    source_url: str = ""
 
 
 @dataclass
@@ -177,6 +180,10 @@ def load_markdown(path: Path, source: str) -> LoadedDocument:
         if isinstance(asked, dict):
             for s in sections:
                 s.questions = _strings(asked.get(s.anchor))
+        own = meta.get("section_sources")
+        if isinstance(own, dict):
+            for s in sections:
+                s.source_url = _str(own.get(s.anchor))
     doc.sections = [s for s in sections if s.paragraphs]
     return doc
 

@@ -100,6 +100,7 @@ def _reply(turn: dict[str, Any]) -> dict[str, Any]:
     return {
         "text": reply.get("text"),
         "citations": [c.get("key") or c.get("title") for c in reply.get("citations") or []],
+        "urls": [c.get("url") for c in reply.get("citations") or []],
         "mode": turn.get("mode"),
         "handoff": bool(turn.get("handoff")),
         "http": turn.get("status"),

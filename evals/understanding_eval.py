@@ -32,7 +32,7 @@ from assistant.understanding.models import (
 )
 from assistant.understanding.protocols import TurnSignals
 
-BLIND_DIR = Path(__file__).parent / "datasets" / "blind" / "set6"
+BLIND_DIR = Path(__file__).parent / "datasets" / "blind" / "set8"
 RESULTS = Path(__file__).parent / "results"
 BLIND_INTENTS = {
     "start_employer_offer": "start_employer",

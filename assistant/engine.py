@@ -16,7 +16,6 @@ from typing import Any
 
 from assistant import replies
 from assistant.answering import Answerer, Citation
-from assistant.answering.service import KnowledgeSearch
 from assistant.asking import Questions
 from assistant.config import Settings
 from assistant.erasure import count_personal_data, delete_personal_data
@@ -56,6 +55,7 @@ from assistant.understanding.protocols import (
     FieldExtractor,
     HandoffDetector,
     IntentRouter,
+    Retriever,
     TurnSignals,
 )
 
@@ -85,7 +85,7 @@ class Assistant:
         db: Database,
         bus: EventBus,
         outbound: Outbound | None = None,
-        retriever: KnowledgeSearch | None = None,
+        retriever: Retriever | None = None,
         llm: ChatModel | None = None,
         handoffs: Any = None,
         notifier: Any = None,

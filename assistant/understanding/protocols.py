@@ -10,7 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+if TYPE_CHECKING:  # retrieval's types import this module: named for type checkers only
+    from assistant.retrieval.institutions import InstitutionRegistry
+    from assistant.retrieval.search import Passage, RetrievalResult
 
 IntentLabel = Literal[
     "question",
@@ -170,7 +174,8 @@ class Candidate(Protocol):
 
 @runtime_checkable
 class Retriever(Protocol):
-    """Find the knowledge sections that answer a question."""
+    """Find the knowledge sections that answer a question (`assistant.retrieval.HybridRetriever`
+    is the default; answering, follow-ups and the engine all take this one protocol)."""
 
     def search(
         self,
@@ -179,8 +184,35 @@ class Retriever(Protocol):
         audience: str | None = None,
         institution: str | None = None,
         k: int = 5,
-    ) -> Any:
-        """Return a `RetrievalResult` (ranked passages and whether any is relevant)."""
+        *,
+        signals: TurnSignals | None = None,
+    ) -> RetrievalResult:
+        """Return the ranked sections for a standalone question.
+
+        Args:
+            query: the standalone question (a follow-up already rewritten).
+            lang: the reply's language (`en` or `fr`).
+            audience: a hard filter on the pages' audience (None: all pages).
+            institution: a hard filter on one institution's pages plus the general ones.
+            k: how many sections to return.
+            signals: what the conversation knows (audience, institutions), weighed softly.
+
+        Returns:
+            The passages best first, whether any is relevant, and the fitted probability that
+            the best one answers (`confidence`, `confident`).
+        """
+        ...
+
+    def passage(self, key: str, lang: str) -> Passage | None:
+        """Return the passage stored under a section key, in `lang` when it exists."""
+        ...
+
+    def weight(self, token: str) -> float:
+        """Return how much a word tells sections apart (for picking sentences)."""
+        ...
+
+    def institutions(self) -> InstitutionRegistry:
+        """Return the institution registry read from the knowledge."""
         ...
 
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from assistant import replies
 from assistant.answering import Answerer, Citation
-from assistant.answering.service import KnowledgeSearch
 from assistant.asking import Questions
 from assistant.config import Settings
 from assistant.erasure import count_personal_data, delete_personal_data
@@ -25,6 +24,7 @@ from assistant.events import LIAISON_TOPIC, EventBus, Outbound
 from assistant.guardrails import refusal
 from assistant.handoff import texts
 from assistant.handoff.detect import SENSITIVE
+from assistant.intake.extractor import default_field_extractor
 from assistant.intake_dialogue import (
     IntakeDialogue,
     intake_available,
@@ -52,8 +52,10 @@ from assistant.turn_store import (
 from assistant.turn_stream import OnDelta, TurnStream
 from assistant.understanding.models import default_handoff_detector, default_router
 from assistant.understanding.protocols import (
+    FieldExtractor,
     HandoffDetector,
     IntentRouter,
+    Retriever,
     TurnSignals,
 )
 
@@ -83,17 +85,19 @@ class Assistant:
         db: Database,
         bus: EventBus,
         outbound: Outbound | None = None,
-        retriever: KnowledgeSearch | None = None,
+        retriever: Retriever | None = None,
         llm: ChatModel | None = None,
         handoffs: Any = None,
         notifier: Any = None,
         clock: Clock | None = None,
         router: IntentRouter | None = None,
         handoff_detector: HandoffDetector | None = None,
+        field_extractor: FieldExtractor | None = None,
     ) -> None:
         self.settings = settings
         self.router: IntentRouter = router or default_router()
         self.detector: HandoffDetector = handoff_detector or default_handoff_detector()
+        self.extractor: FieldExtractor = field_extractor or default_field_extractor()
         router = self.router
         self.db = db
         self.bus = bus
@@ -113,6 +117,7 @@ class Assistant:
             retriever=retriever,
             llm_extract=make_llm_extract(llm) if llm is not None else None,
             router=router,
+            extractor=self.extractor,
             outbound=self.outbound,
             clock=self.clock,
         )

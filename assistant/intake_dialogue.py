@@ -26,7 +26,7 @@ from assistant.intake_store import (
 from assistant.llm_extract import LLMExtract
 from assistant.plan import Plan
 from assistant.store.db import Database
-from assistant.understanding.protocols import IntentRouter
+from assistant.understanding.protocols import FieldExtractor, IntentRouter
 
 logger = logging.getLogger(__name__)
 
@@ -145,10 +145,13 @@ class IntakeDialogue:
         retriever: Any = None,
         llm_extract: LLMExtract | None = None,
         router: IntentRouter | None = None,
+        extractor: FieldExtractor | None = None,
         outbound: Outbound | None = None,
         clock: Clock,
     ) -> None:
         self.settings = settings
+        # Reads each message's field values (None: the intake's default, trained from data).
+        self.extractor = extractor
         # Decides confirm / deny / correct / cancel at each step; None uses the cue adapter.
         self.router = router
         # Reaches a person on a push channel (Telegram) when a liaison submits their draft.
@@ -191,6 +194,7 @@ class IntakeDialogue:
             today=self._today(),
             llm_extract=self.llm_extract,
             source=latest_user_message(self.db, conversation_id),
+            extractor=self.extractor,
         )
         plan = await self._after_step(conversation_id, step, locale, answer=None, text=text)
         if answer is None or not _opener_asks(text) or step.outcome not in ("asking", "confirming"):
@@ -231,6 +235,7 @@ class IntakeDialogue:
                 router=self.router,
                 source=latest_user_message(self.db, conversation_id),
                 paused=resumed,
+                extractor=self.extractor,
             )
         except intake.IntakeClosedError:
             return Plan(text="", mode="qa", state={"intake": None})
@@ -355,6 +360,7 @@ class IntakeDialogue:
             locale=locale,
             today=self._today(),
             source=latest_user_message(self.db, conversation_id),
+            extractor=self.extractor,
         )
         if updated is None:
             return

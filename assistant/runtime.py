@@ -7,17 +7,22 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assistant.answering.service import KnowledgeSearch
 from assistant.config import Settings
 from assistant.engine import Assistant
 from assistant.events import EventBus, Outbound, make_bus
 from assistant.handoff import HandoffService, Notifier
+from assistant.intake.extractor import default_field_extractor
 from assistant.llm import ChatModel, make_chat_model
 from assistant.retrieval import build_retriever as _build
 from assistant.retrieval import make_embedder
 from assistant.store.db import Database
 from assistant.understanding.models import default_handoff_detector, default_router
-from assistant.understanding.protocols import HandoffDetector, IntentRouter
+from assistant.understanding.protocols import (
+    FieldExtractor,
+    HandoffDetector,
+    IntentRouter,
+    Retriever,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +36,7 @@ class Runtime:
     bus: EventBus
     outbound: Outbound
     assistant: Assistant
-    retriever: KnowledgeSearch | None = None
+    retriever: Retriever | None = None
     llm: ChatModel | None = None
     handoffs: HandoffService | None = None
     notifier: Notifier | None = None
@@ -50,7 +55,7 @@ class Runtime:
         self.db.dispose()
 
 
-def build_retriever(settings: Settings) -> KnowledgeSearch:
+def build_retriever(settings: Settings) -> Retriever:
     """Open the knowledge index in the data dir (created empty when there is none yet)."""
     embedder = make_embedder(
         settings.embedder,
@@ -74,10 +79,11 @@ def build_runtime(
     settings: Settings,
     *,
     migrate: bool = True,
-    retriever: KnowledgeSearch | Literal["auto"] | None = "auto",
+    retriever: Retriever | Literal["auto"] | None = "auto",
     llm: ChatModel | str | None = "auto",
     router: IntentRouter | None = None,
     handoff_detector: HandoffDetector | None = None,
+    field_extractor: FieldExtractor | None = None,
 ) -> Runtime:
     """Create the database (migrated), bus, retriever, LLM, handoff service and engine from settings."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -97,6 +103,7 @@ def build_runtime(
     assistant = Assistant(
         router=router or default_router(models_dir),
         handoff_detector=handoff_detector or default_handoff_detector(models_dir),
+        field_extractor=field_extractor or default_field_extractor(models_dir),
         settings=settings,
         db=db,
         bus=bus,

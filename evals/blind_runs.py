@@ -49,6 +49,21 @@ def field_ok(name: str, want: Any, got: Any) -> bool:
         return digits.endswith("".join(c for c in want if c.isdigit()))
     if isinstance(want, str) and isinstance(got, str) and _labels(name).get(want) == _fold(got):
         return True
+    if name in ("start_term", "preferred_term") and isinstance(want, str) and isinstance(got, str):
+        # "Starting in January" is kept as the month (2027-01); the set names the term it starts.
+        from assistant.intake.terms import SEASON_MONTHS
+
+        year, _, season = want.partition("-")
+        first = SEASON_MONTHS.get(season, (0, 0))[0]
+        if got == f"{year}-{first:02d}":
+            return True
+    if name == "program" and isinstance(want, str) and isinstance(got, str):
+        # A student's program is kept as written ("Comp sci"); the offer routing reads it through
+        # the program vocabulary, so the code that reading gives is what is compared.
+        from assistant.intake import gazetteers as gz
+
+        if want in {h.value for h in gz.find_longest(gz.PROGRAM_AREAS, gz.fold(got))}:
+            return True
     if name in (
         "organization_name",
         "contact_name",
@@ -85,6 +100,7 @@ def _reply(turn: dict[str, Any]) -> dict[str, Any]:
     return {
         "text": reply.get("text"),
         "citations": [c.get("key") or c.get("title") for c in reply.get("citations") or []],
+        "urls": [c.get("url") for c in reply.get("citations") or []],
         "mode": turn.get("mode"),
         "handoff": bool(turn.get("handoff")),
         "http": turn.get("status"),

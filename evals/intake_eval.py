@@ -21,8 +21,8 @@ import yaml
 from assistant.intake import (
     IntakeState,
     continue_intake,
+    default_field_extractor,
     detect_intake_start,
-    extract_fields,
     start_intake,
 )
 
@@ -94,11 +94,13 @@ def score_utterances(
     """Run extraction on each utterance and count per-field matches."""
     scores: dict[str, FieldScore] = defaultdict(FieldScore)
     misses = []
+    extractor = default_field_extractor()  # the runtime's reader: the learned target, the parsers
     for item in items:
-        found = extract_fields(
+        found = extractor.extract(
             item["kind"],
             item["text"],
-            asking=item.get("asking"),
+            asked=item.get("asking"),
+            known={},
             today=today,
             locale=item.get("lang", "en"),
         ).values

@@ -22,10 +22,12 @@ from assistant.retrieval import (
     KnowledgeIndex,
     MiniLMEmbedder,
     Passage,
+    answerability_fit,
     default_knowledge_dir,
     ingest,
     rerank_fit,
 )
+from assistant.retrieval.answerability_fit import Labelled
 from assistant.retrieval.ingest import PIPELINE_VERSION
 from assistant.retrieval.rerank import RetrievalSignals
 
@@ -35,6 +37,8 @@ EVALS_DIR = Path(__file__).resolve().parent
 DEFAULT_DATASET = EVALS_DIR / "datasets" / "retrieval.yaml"
 DEFAULT_OUTPUT = EVALS_DIR / "results" / "retrieval.json"
 ANSWERS_DATASET = EVALS_DIR / "datasets" / "answers.yaml"
+# Blind sets already scored once: training data now (their first score stays in results/).
+SCORED_BLIND = (EVALS_DIR / "datasets" / "blind" / "set1", EVALS_DIR / "results" / "blind_set1")
 METHODS = ("bm25", "dense", "hybrid")
 
 Question = dict[str, Any]
@@ -175,6 +179,56 @@ def answer_examples(path: Path = ANSWERS_DATASET) -> list[Question]:
                         "source": "answers",
                     }
                 )
+    return out
+
+
+def answerability_examples(
+    questions: list[Question], out_of_scope: list[Question], path: Path = ANSWERS_DATASET
+) -> list[Labelled]:
+    """Return the labelled questions the answerability decision learns from: the retrieval and
+    answers sets' answerable questions (with their sections), their questions to decline, the
+    labelled examples in the understanding data, and the scored blind set's questions (its
+    answerable ones with the section a reader judged right, when one was)."""
+    out = [
+        Labelled(q["q"], q["lang"], True, list(q["expected"]), q.get("audience"), "retrieval")
+        for q in questions
+    ]
+    out += [
+        Labelled(q["q"], q["lang"], True, list(q["expected"]), None, "answers")
+        for q in answer_examples(path)
+    ]
+    out += [Labelled(q["q"], q["lang"], False, source="retrieval") for q in out_of_scope]
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for batch in ("cases", "blind_cases", "blind2_cases", "blind3_cases"):
+        for case in data.get(batch) or []:
+            if case.get("category") == "decline":
+                out.append(Labelled(case["q"], case["lang"], False, source="answers"))
+    out += answerability_fit.load_examples()
+    out += blind_examples(*SCORED_BLIND)
+    return out
+
+
+def blind_examples(set_dir: Path, results: Path) -> list[Labelled]:
+    """Return a scored blind set's questions: unanswerable ones, and answerable ones whose cited
+    section a reader judged good or partly good (the others name no right section)."""
+    answers = set_dir / "answers.yaml"
+    if not answers.exists():
+        return []
+    raw = yaml.safe_load(answers.read_text(encoding="utf-8")) or {}
+    verdicts: dict[str, str] = {}
+    cited: dict[str, list[str]] = {}
+    verdict_file = results / "answers_after_verdicts.json"
+    transcripts = results / "after_transcripts.json"
+    if verdict_file.exists() and transcripts.exists():
+        verdicts = {v["id"]: v["verdict"] for v in json.loads(verdict_file.read_text("utf-8"))}
+        for q in json.loads(transcripts.read_text("utf-8")).get("questions") or []:
+            cited[q["id"]] = [k for k in q["reply"].get("citations") or [] if "#" in str(k)]
+    out: list[Labelled] = []
+    for q in raw.get("questions") or []:
+        if not q.get("answerable"):
+            out.append(Labelled(q["text"], q["lang"], False, source="blind"))
+        elif verdicts.get(q["id"]) in ("good", "partial") and cited.get(q["id"]):
+            out.append(Labelled(q["text"], q["lang"], True, cited[q["id"]][:1], None, "blind"))
     return out
 
 
@@ -357,13 +411,25 @@ def run(
                 examples=reranked["examples"],
                 cross_validated=reranked["all"]["cross_validated"],
             )
+        rows = answerability_fit.collect(
+            HybridRetriever(index, reranker=None), answerability_examples(questions, out_of_scope)
+        )
+        decision, answerability = answerability_fit.fit_all(rows)
+        if weights is not None:
+            answerability_fit.save(
+                decision,
+                weights.parent / answerability_fit.DEFAULT_ANSWERABILITY.name,
+                examples=answerability["examples"],
+                cross_validated=answerability["cross_validated"],
+            )
         report = evaluate(
-            HybridRetriever(index, reranker=model),
+            HybridRetriever(index, reranker=model, answerability=decision),
             questions,
             out_of_scope,
             use_audience=use_audience,
         )
         report["reranker"] = reranked
+        report["answerability"] = answerability
         report["seconds"] = round(time.perf_counter() - started, 2)
         report["index"] = index.index_info()
         report["ingest_errors"] = summary.errors

@@ -113,3 +113,24 @@ def test_webhook_route_is_absent_in_polling_mode(tmp_path: Path, tg: FakeTelegra
             "/telegram/webhook", json=tg.message_update(ALICE, "/start"), headers={HEADER: "x"}
         )
         assert r.status_code in (404, 405)
+
+
+def test_a_message_telegram_delivers_twice_is_stored_and_answered_once(
+    tg: FakeTelegram, hook_settings: Settings
+) -> None:
+    from assistant.conversations import list_messages
+
+    with bot_app(hook_settings) as (client, _bot, rt):
+        update = tg.message_update(ALICE, "What is WIL?")
+        for _ in range(2):  # Telegram retries a delivery it thinks failed: same update, same id
+            r = client.post("/telegram/webhook", json=update, headers={HEADER: SECRET})
+            assert r.status_code == 200
+        tg.wait_for("sendMessage", chat_id=ALICE, count=2)
+        conv = find_by_channel_user(rt.db, "telegram", str(ALICE))
+        assert conv is not None
+        said = [m.text for m in list_messages(rt.db, conv.id) if m.role == "user"]
+        assert said == ["What is WIL?"]
+        # The person sees the same answer again (the first may not have reached them), not a
+        # second turn: both replies are the stored one.
+        texts = tg.texts_to(ALICE)
+        assert len(texts) == 2 and texts[0] == texts[1]

@@ -17,6 +17,7 @@ from assistant.understanding.examples import DATA_DIR, data_hash, load_examples
 from assistant.understanding.models import (
     LearnedHandoffDetector,
     LearnedIntentRouter,
+    _version,
     default_handoff_detector,
     default_router,
     trained,
@@ -123,10 +124,27 @@ def test_a_new_phrasing_is_data_not_code(tmp_path: Path) -> None:
     assert after.label == "start_employer", after
 
 
+def test_new_intent_examples_retrain_the_handoff_detector_too(tmp_path: Path) -> None:
+    # The detector learns "no person needed" from the intent examples, so its cache key must
+    # change when they do, or a stale detector would be loaded.
+    root = tmp_path / "data"
+    shutil.copytree(DATA_DIR, root)
+    before = _version("handoff", root)
+    (root / "intents" / "zz_new.yaml").write_text(
+        "examples:\n  - {step: idle, intent: small_talk, lang: en, text: 'cheers mate'}\n",
+        encoding="utf-8",
+    )
+    assert data_hash("handoff", root) == data_hash("handoff", DATA_DIR)
+    assert _version("handoff", root) != before
+
+
 def test_the_trained_model_is_cached_by_the_datas_hash(tmp_path: Path) -> None:
     trained("handoff", cache_dir=tmp_path)
     files = [p.name for p in tmp_path.iterdir()]
-    assert files == [f"handoff-{data_hash('handoff')}.pickle"]
+    assert len(files) == 1 and files[0].startswith("handoff-")
+    # Same data, same settings: the next process loads the file instead of training again.
+    trained("handoff", cache_dir=tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == files
     # A corrupt cache file is rebuilt, not fatal.
     (tmp_path / files[0]).write_bytes(b"not a model")
     assert isinstance(
@@ -298,3 +316,44 @@ def test_inside_a_form_form_talk_stays_in_the_form_and_reports_still_reach_a_per
     signals = TurnSignals(step=step)  # type: ignore[arg-type]
     _, handoff = decide(default_router(), default_handoff_detector(), text, signals)
     assert (handoff.label if handoff else None) == want
+
+
+class _Says:
+    """A router or detector that returns one fixed decision (label, confidence)."""
+
+    def __init__(self, label: str, confidence: float) -> None:
+        self.decision = Decision(label, confidence, "fake")
+
+    def route(self, text: str, signals: TurnSignals) -> Decision:
+        return self.decision
+
+    def detect(self, text: str, signals: TurnSignals) -> Decision:
+        return self.decision
+
+
+@pytest.mark.parametrize(
+    ("router", "detector", "step", "want"),
+    [
+        # A fed-up message the router half-reads as "delete my data": the surer detector wins,
+        # so the person reaches a liaison instead of being asked to confirm an erasure.
+        (("delete_data", 0.56), ("frustrated", 0.98), "asked_field", "handoff"),
+        (("delete_data", 0.95), ("frustrated", 0.55), "idle", "delete_data"),
+        # A discriminatory requirement typed into an offer: reported even though it answers.
+        (("answer", 0.99), ("discrimination", 0.62), "asked_field", "handoff"),
+        (("answer", 0.99), ("frustrated", 0.62), "asked_field", "intake_continue"),
+        (("answer", 0.99), ("none", 0.9), "asked_field", "intake_continue"),
+    ],
+)
+def test_the_router_and_the_detector_are_combined_by_their_confidence(
+    router: tuple[str, float], detector: tuple[str, float], step: str, want: str
+) -> None:
+    from assistant.routing import route
+
+    intent = route(
+        "some message",
+        router=_Says(*router),
+        detector=_Says(*detector),
+        mode="intake" if step != "idle" else "qa",
+        locale="en",
+    )
+    assert intent.name == want

@@ -365,10 +365,12 @@ FOCUS_BOOST = 3.0
 
 
 def focused(weight: Weight, focus: str | None, lang: str) -> Weight:
-    """Return `weight` with the focus words (a follow-up's own words) counting several times more."""
+    """Return `weight` with the focus words (a follow-up's own words) counting several times more;
+    an institution the focus names counts under the guides' name for it too ("MRU": "Mount Royal
+    University", from the institution registry)."""
     if not focus:
         return weight
-    words = _tokens(focus, lang)
+    words = _tokens(expand_intent(focus, lang, funding=False), lang)
     return lambda token: weight(token) * (FOCUS_BOOST if token in words else 1.0)
 
 

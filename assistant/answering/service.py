@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from typing import Protocol
 
 from assistant.answering.decline import decline, nearby
 from assistant.answering.extractive import compose_extractive, word_chunks
@@ -17,9 +16,8 @@ from assistant.guardrails import is_out_of_scope
 from assistant.llm import ChatMessage, ChatModel
 from assistant.privacy import Masker
 from assistant.retrieval.errors import RetrievalError
-from assistant.retrieval.institutions import InstitutionRegistry
 from assistant.retrieval.search import Passage, RetrievalResult
-from assistant.understanding.protocols import TurnSignals
+from assistant.understanding.protocols import Retriever, TurnSignals
 
 logger = logging.getLogger(__name__)
 
@@ -27,41 +25,10 @@ TOP_K = 5
 LLM_PASSAGES = 4
 
 
-class KnowledgeSearch(Protocol):
-    """What answering needs from retrieval (`assistant.retrieval.HybridRetriever` satisfies it)."""
-
-    def search(
-        self,
-        query: str,
-        lang: str,
-        audience: str | None = None,
-        institution: str | None = None,
-        k: int = 5,
-        *,
-        signals: TurnSignals | None = None,
-    ) -> RetrievalResult:
-        """Return the ranked sections for a standalone question, with relevance and confidence."""
-        ...
-
-    def passage(self, key: str, lang: str) -> Passage | None:
-        """Return the passage stored under a section key, in `lang` when it exists."""
-        ...
-
-    def weight(self, token: str) -> float:
-        """Return how much a word tells sections apart (for picking sentences)."""
-        ...
-
-    def institutions(self) -> InstitutionRegistry:
-        """Return the institution registry read from the knowledge."""
-        ...
-
-
 class Answerer:
     """Grounded answers from the knowledge base; the LLM is optional and its failures fall back."""
 
-    def __init__(
-        self, retriever: KnowledgeSearch | None = None, chat: ChatModel | None = None
-    ) -> None:
+    def __init__(self, retriever: Retriever | None = None, chat: ChatModel | None = None) -> None:
         self.retriever = retriever
         self.chat = chat
 

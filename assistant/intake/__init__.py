@@ -2,6 +2,11 @@
 
 from assistant.intake.eligibility import Guidance, prescreen
 from assistant.intake.extract import Extraction, extract_fields
+from assistant.intake.extractor import (
+    LearnedFieldExtractor,
+    RuleFieldExtractor,
+    default_field_extractor,
+)
 from assistant.intake.flow import (
     IntakeClosedError,
     IntakeState,
@@ -38,10 +43,13 @@ __all__ = [
     "IntakeClosedError",
     "IntakeState",
     "IntakeStep",
+    "LearnedFieldExtractor",
     "LlmExtract",
+    "RuleFieldExtractor",
     "StudentIntake",
     "absorb",
     "continue_intake",
+    "default_field_extractor",
     "detect_intake_start",
     "extract_fields",
     "fields_for",

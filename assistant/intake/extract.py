@@ -17,6 +17,7 @@ from assistant.intake.questions import blank_questions, is_answer_like
 from assistant.intake.schemas import FieldSpec, fields_for
 from assistant.intake.terms import MONTH_WORDS, find_terms, parse_term
 from assistant.intake.validators import InvalidValue, ParseContext
+from assistant.understanding.protocols import Extracted
 
 Origin = str
 """How a value was found, which decides where it may go (see `assistant.intake.flow`):
@@ -26,16 +27,8 @@ Origin = str
 `vocab` is a word from a vocabulary found inside a longer message ("marketing", "Calgary")."""
 
 
-@dataclass
-class Extraction:
-    """Values found in one message, why any attempted field could not be understood, and how
-    each value was found (`origins`)."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    origins: dict[str, Origin] = field(default_factory=dict)
-    # List fields the message adds to rather than replaces ("Programs: computer science").
-    adding: set[str] = field(default_factory=set)
+Extraction = Extracted
+"""The rules' result is the extractor protocol's: values, how each was found, errors, additions."""
 
 
 @dataclass
@@ -67,7 +60,7 @@ class _Work:
         try:
             self.out.values[name] = specs[name].validate(raw, self.ctx)
             self.out.errors.pop(name, None)
-            self.out.origins[name] = self.origin
+            self.out.sources[name] = self.origin
         except InvalidValue as exc:
             # Loose patterns (names, organizations) that fail are just not matches.
             if not quiet:
@@ -170,7 +163,7 @@ def _rule_numbers(w: _Work) -> None:
 
 # "fall, not winter", "l'automne, pas l'hiver", "instead of mru": the value after it is ruled out.
 _NEGATION = re.compile(
-    r"(?<![\w])(?:(?:not|pas)(?:\s+(?:an?|the|in|un|une|en|le|la|l'))?|instead of|"
+    r"(?<![\w])(?:(?:not|no|pas)(?:\s+(?:an?|the|in|un|une|en|le|la|l'|de|du|d'))?|instead of|"
     r"rather than|au lieu de|au lieu d'|plutot que|plutot qu')\s*$"
 )
 
@@ -249,8 +242,12 @@ def _gazetteers(w: _Work, f: str, correcting: bool) -> None:
             w.claimed.extend((h.start, h.end) for h in programs)
         arrangements = _hits(w, gz.WORK_ARRANGEMENTS)
         if arrangements:
-            # Judge the whole message: "remote, in the office fridays" is hybrid.
-            w.put("work_arrangement", w.text, None)
+            # Judge the whole message: "remote, in the office fridays" is hybrid; unless every
+            # arrangement it does not rule out is one ("on site, not hybrid": `_hits` drops "not").
+            kinds = {h.value for h in arrangements}
+            ruled_out = len(gz.find_longest(gz.WORK_ARRANGEMENTS, f)) > len(arrangements)
+            one = len(kinds) == 1 and ruled_out
+            w.put("work_arrangement", kinds.pop() if one else w.text, None)
             w.claimed.extend((h.start, h.end) for h in arrangements)
         for table, name in (
             (gz.LOCATIONS, "location"),
@@ -516,11 +513,11 @@ def extract_fields(
             work.origin = "whole" if len(folded.split()) <= 3 else "vocab"
             _rule_gazetteers(work)
         if asked.name in work.out.values:
-            work.out.origins.setdefault(asked.name, "asked")
+            work.out.sources.setdefault(asked.name, "asked")
         elif _only_vocabulary(folded):
             # "temps plein" asked for the institution: the whole message is another field's
             # value, so it goes there (and the institution is asked again).
-            for name, origin in list(work.out.origins.items()):
+            for name, origin in list(work.out.sources.items()):
                 if origin == "vocab":
-                    work.out.origins[name] = "whole"
+                    work.out.sources[name] = "whole"
     return work.out

@@ -10,7 +10,8 @@ from typing import Any
 from assistant.intake import messages as m
 from assistant.intake.cues import is_bare_yes_no, is_delete_request, looks_like_question
 from assistant.intake.eligibility import Guidance, prescreen
-from assistant.intake.extract import Extraction, extract_fields
+from assistant.intake.extract import Extraction
+from assistant.intake.extractor import default_field_extractor
 from assistant.intake.gazetteers import fold
 from assistant.intake.numbers import numbers_in
 from assistant.intake.reading import (
@@ -35,7 +36,7 @@ from assistant.intake.state import (
     Source,
 )
 from assistant.intake.validators import ParseContext
-from assistant.understanding.protocols import Decision, IntentRouter
+from assistant.understanding.protocols import Decision, FieldExtractor, IntentRouter
 
 logger = logging.getLogger(__name__)
 
@@ -213,16 +214,20 @@ def _collect(
     llm_extract: LlmExtract | None,
     decision: Decision,
     source: Source = None,
+    *,
+    extractor: FieldExtractor,
 ) -> IntakeStep:
     correcting = True if decision.label == "correct" else None
     if decision.label == "correct" and state.status == "confirming":
-        found = read_correction(state, text, locale, today, llm_extract)
+        found = read_correction(state, text, locale, today, llm_extract, extractor=extractor)
     else:
-        found = read_values(state, text, locale, today, llm_extract, correcting=correcting)
+        found = read_values(
+            state, text, locale, today, llm_extract, correcting=correcting, extractor=extractor
+        )
     yes_no = decision.label in ("confirm", "deny") or is_bare_yes_no(text)
     if yes_no and state.asking:
         spec = fields_for(state.kind)[state.asking]
-        if spec.type in ("text", "list") and found.origins.get(state.asking) == "asked":
+        if spec.type in ("text", "list") and found.sources.get(state.asking) == "asked":
             # "yes, submit" asked for a role title is no role title: a yes/no is never a text value.
             found.values.pop(state.asking, None)
             found.errors.pop(state.asking, None)
@@ -272,7 +277,7 @@ def _clarify_number(
                 candidates[0]: specs[candidates[0]].validate(value, ParseContext(today, locale))
             }
         )
-        found.origins[candidates[0]] = "named"
+        found.sources[candidates[0]] = "named"
         return _collect_values(state, found, text, locale, "", source)
     state.clarify = {"value": value, "fields": candidates, "text": text[:SOURCE_CHARS]}
     labels = [specs[name].text("label", locale) for name in candidates]
@@ -298,7 +303,7 @@ def _clarified(
         names |= {fold(a) for a in (*spec.aliases, spec.name)}
         if folded in names or _named_field(state, text) == name:
             value = spec.validate(pending["value"], ParseContext(today, locale))
-            found = Extraction(values={name: value}, origins={name: "named"})
+            found = Extraction(values={name: value}, sources={name: "named"})
             return _collect_values(
                 state, found, str(pending.get("text") or text), locale, "", source
             )
@@ -355,10 +360,12 @@ def start_intake(
     today: date,
     llm_extract: LlmExtract | None = None,
     source: Source = None,
+    extractor: FieldExtractor | None = None,
 ) -> IntakeStep:
     """Start an intake from the opening message, filling every field it already gives."""
     state = IntakeState(kind=kind)
-    found = extract_fields(kind, text, asking=None, today=today, locale=locale)
+    reader = extractor or default_field_extractor()
+    found = reader.extract(kind, text, asked=None, known={}, today=today, locale=locale)
     merge_llm(state, text, found, locale, today, llm_extract)
     _apply(state, found, text, source)
     intro = m.say(f"start_{kind}", locale)
@@ -378,6 +385,7 @@ def continue_intake(
     router: IntentRouter | None = None,
     source: Source = None,
     paused: bool = False,
+    extractor: FieldExtractor | None = None,
 ) -> IntakeStep:
     """Take the person's next message: answer, correction, question, cancel or confirmation.
 
@@ -390,6 +398,7 @@ def continue_intake(
     """
     if state.status in {"submitted", "cancelled"}:
         raise IntakeClosedError(f"intake is {state.status}")
+    reader = extractor or default_field_extractor()
     current = state.model_copy(deep=True)
     if current.clarify:
         clarified = _clarified(current, text, locale, today, source)
@@ -414,16 +423,18 @@ def continue_intake(
     if confirming and decision.label == "confirm":
         # A yes that also changes something ("yes, but the email is ...") is a change: the person
         # sees the updated summary before anything is sent.
-        found = read_correction(current, text, locale, today, llm_extract)
+        found = read_correction(current, text, locale, today, llm_extract, extractor=reader)
         if not changes(current, found) and not new_number(current, text, today, locale):
             return _submit(current, locale)
         decision = Decision("correct", decision.confidence, decision.source)
     if decision.label == "resume":
         # "Continue my offer": take the form up where it stopped. A value the message names or
         # shapes ("...it's 3 students now") is kept; its words are no answer to the question asked.
-        found = read_values(current, text, locale, today, llm_extract, correcting=None)
+        found = read_values(
+            current, text, locale, today, llm_extract, correcting=None, extractor=reader
+        )
         for name in list(found.values):
-            if found.origins.get(name) not in ("named", "pattern"):
+            if found.sources.get(name) not in ("named", "pattern"):
                 found.values.pop(name)
         found.errors.clear()
         if changes(current, found):
@@ -433,11 +444,17 @@ def continue_intake(
         return _step(
             current, m.say("what_to_change", locale), "confirming", m.suggestions("confirm", locale)
         )
-    return _collect(current, text, locale, today, llm_extract, decision, source)
+    return _collect(current, text, locale, today, llm_extract, decision, source, extractor=reader)
 
 
 def absorb(
-    state: IntakeState, text: str, *, locale: str, today: date, source: Source = None
+    state: IntakeState,
+    text: str,
+    *,
+    locale: str,
+    today: date,
+    source: Source = None,
+    extractor: FieldExtractor | None = None,
 ) -> IntakeState | None:
     """Keep the form values a message gives while a liaison holds the conversation, or None.
 
@@ -449,9 +466,12 @@ def absorb(
         return None
     current = state.model_copy(deep=True)
     asking, current.asking = current.asking, None
-    found = extract_fields(current.kind, text, asking=None, today=today, locale=locale)
+    reader = extractor or default_field_extractor()
+    found = reader.extract(
+        current.kind, text, asked=None, known=current.fields, today=today, locale=locale
+    )
     for name in list(found.values):
-        origin = found.origins.get(name)
+        origin = found.sources.get(name)
         empty = current.fields.get(name) is None
         if not (origin == "named" or (origin == "pattern" and empty)):
             found.values.pop(name)

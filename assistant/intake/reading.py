@@ -8,13 +8,14 @@ import re
 from datetime import date
 from typing import Any
 
-from assistant.intake.extract import Extraction, extract_fields, keep_known_names
+from assistant.intake.extract import Extraction, keep_known_names
 from assistant.intake.gazetteers import fold
 from assistant.intake.numbers import numbers_in
 from assistant.intake.questions import blank_questions
 from assistant.intake.schemas import fields_for
 from assistant.intake.state import IntakeState, LlmExtract
 from assistant.intake.validators import InvalidValue, ParseContext
+from assistant.understanding.protocols import FieldExtractor
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def place(state: IntakeState, found: Extraction, *, correcting: bool) -> None:
     """
     answered = state.asking is not None and state.asking in found.values
     for name in list(found.values):
-        origin = found.origins.get(name, "vocab")
+        origin = found.sources.get(name, "vocab")
         known = state.fields.get(name) is not None
         if name == state.asking or origin in ("named", "whole", "asked"):
             continue
@@ -74,7 +75,7 @@ def place(state: IntakeState, found: Extraction, *, correcting: bool) -> None:
             continue
         logger.debug("dropped %s: not asked, not named (%s)", name, origin)
         found.values.pop(name)
-        found.origins.pop(name, None)
+        found.sources.pop(name, None)
 
 
 def read_values(
@@ -85,10 +86,17 @@ def read_values(
     llm_extract: LlmExtract | None,
     *,
     correcting: bool | None,
+    extractor: FieldExtractor,
 ) -> Extraction:
-    """Return the values the message gives for the form (rules, then the LLM's when configured)."""
-    found = extract_fields(
-        state.kind, text, asking=state.asking, today=today, locale=locale, correcting=correcting
+    """Return the values the message gives for the form (the extractor's, then the LLM's)."""
+    found = extractor.extract(
+        state.kind,
+        text,
+        asked=state.asking,
+        known=state.fields,
+        today=today,
+        locale=locale,
+        correcting=correcting,
     )
     merge_llm(state, text, found, locale, today, llm_extract)
     keep_known_names(found, state.fields, state.asking, text)
@@ -124,7 +132,13 @@ def new_number(state: IntakeState, text: str, today: date, locale: str) -> bool:
 
 
 def read_correction(
-    state: IntakeState, text: str, locale: str, today: date, llm_extract: LlmExtract | None
+    state: IntakeState,
+    text: str,
+    locale: str,
+    today: date,
+    llm_extract: LlmExtract | None,
+    *,
+    extractor: FieldExtractor,
 ) -> Extraction:
     """Read a change at the summary sentence by sentence: the first to give a field's value wins.
 
@@ -136,11 +150,13 @@ def read_correction(
     for sentence in sentences:
         # A change phrased as a question ("can we make it summer?") still gives its value.
         plain = sentence.replace("?", ".")
-        found = read_values(state, plain, locale, today, llm_extract, correcting=True)
+        found = read_values(
+            state, plain, locale, today, llm_extract, correcting=True, extractor=extractor
+        )
         for name, value in found.values.items():
             if name not in merged.values:
                 merged.values[name] = value
-                merged.origins[name] = found.origins.get(name, "named")
+                merged.sources[name] = found.sources.get(name, "named")
                 if name in found.adding:
                     merged.adding.add(name)
         for name, error in found.errors.items():

@@ -10,8 +10,10 @@ of these. `expand_intent` appends the words the guides use, for retrieval and fo
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from assistant.text_input import fold_casual
+from assistant.understanding import vocab
 
 # An age under 18: "17", "is 16", "a 17-year-old", "17 ans", "minor", "mineur", "teenager".
 _AGE = re.compile(
@@ -67,18 +69,6 @@ FUNDING_WORDS = {
     "en": "wage subsidy Student Work Placement Program SWPP",
     "fr": "subvention salariale Programme de stages pratiques pour étudiants PSPE",
 }
-# Institutions' short names and nicknames -> the names the guides use in headings.
-_ALIASES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:mru|mount royal|mt\.? royal)\b"), "Mount Royal University"),
-    (
-        re.compile(r"\b(?:u ?of ?c|uofc|ucalgary|u of calgary|uni of calgary|udec)\b"),
-        "University of Calgary",
-    ),
-    (re.compile(r"\bbow ?valley\b|\bbvc\b"), "Bow Valley College"),
-    (re.compile(r"\bst\.? ?mary'?s\b|\bsaint[- ]mary'?s\b"), "St. Mary's University"),
-    (re.compile(r"\bacad\b|\bau ?arts\b"), "Alberta University of the Arts"),
-    (re.compile(r"\bambrose\b"), "Ambrose University"),
-)
 # Headings that ask about the past ("Did international students need a co-op work permit?",
 # "Les étudiants étrangers avaient-ils besoin...?"): the rule they describe has been replaced.
 _PAST_HEADING = re.compile(
@@ -117,23 +107,27 @@ def asks_funding(text: str) -> bool:
     return bool(_FUNDING.search(folded)) and not _NAMED_PROGRAM.search(folded)
 
 
+@cache
+def _institution_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Compile the institution registry's aliases (`understanding/data/vocab/institutions.yaml`),
+    each with the name the guides use in headings."""
+    return tuple(
+        (re.compile(r"(?<![\w-])(?:" + "|".join(inst.aliases) + r")(?![\w-])"), inst.name)
+        for inst in vocab.institutions()
+        if inst.aliases
+    )
+
+
 def institution_names(text: str) -> list[str]:
-    """The guides' names for the institutions a question calls by a short name ("MRU", "u of c")."""
+    """The guides' names for the institutions a question names ("MRU", "u of c"), from the one
+    institution registry."""
     folded = fold_casual(text)
-    return [name for pattern, name in _ALIASES if pattern.search(folded)]
-
-
-# The institutions' other names, beyond the short names in `_ALIASES`.
-_OTHER_NAMES = re.compile(
-    r"\b(?:mountroyal|mtroyal|sait|southern alberta institute|university of calgary|"
-    r"universite de calgary|sainte?[- ]marie|alberta university of the arts|"
-    r"universite des arts de l'alberta)\b"
-)
+    return [name for pattern, name in _institution_patterns() if pattern.search(folded)]
 
 
 def mentions_institution(text: str) -> bool:
-    """True when the question names one of the seven institutions, in full or by a short name."""
-    return bool(_OTHER_NAMES.search(fold_casual(text))) or bool(institution_names(text))
+    """True when the question names one of the registry's institutions, in full or by a short name."""
+    return bool(institution_names(text))
 
 
 def is_historic_heading(heading: str) -> bool:

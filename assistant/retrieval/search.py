@@ -10,6 +10,11 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel
 
+from assistant.retrieval.answerability import (
+    DEFAULT_ANSWERABILITY,
+    LinearAnswerability,
+    answerability_features,
+)
 from assistant.retrieval.fusion import RankedList, fuse
 from assistant.retrieval.glossary import expand_query, pseudo_translation
 from assistant.retrieval.index import KnowledgeIndex, StoredChunk
@@ -64,8 +69,9 @@ class RetrievalResult(BaseModel):
     relevant: bool
     best_dense: float
     reason: str | None = None
-    # The reranker's probability that the top section answers the question (None: no reranker),
-    # and whether it reaches the fitted threshold.
+    # The fitted probability that the top section answers the question (None: no fitted
+    # decision), and whether it reaches the fitted threshold; below it the assistant says it
+    # doesn't know and names the nearby sections.
     confidence: float | None = None
     confident: bool = True
 
@@ -166,6 +172,7 @@ class HybridRetriever:
         index: KnowledgeIndex,
         tuning: RetrievalTuning | None = None,
         reranker: Reranker | Literal["fitted"] | None = "fitted",
+        answerability: LinearAnswerability | Literal["fitted"] | None = "fitted",
     ) -> None:
         """Search `index`; `reranker` orders fused candidates ("fitted": the weights stored by
         `wil-assistant eval retrieval`, None: the fused order). A section in another language,
@@ -177,6 +184,12 @@ class HybridRetriever:
             # The weights ship with the code; without them (a fresh fit) the fused order stands.
             reranker = LinearReranker.load() if DEFAULT_WEIGHTS.exists() else None
         self.reranker: Reranker | None = reranker
+        if answerability == "fitted":
+            # Fitted with the reranker it ships beside; without a reranker its features mean
+            # something else, so the reranker's own confidence (if any) stands.
+            fitted = reranker is not None and DEFAULT_ANSWERABILITY.exists()
+            answerability = LinearAnswerability.load() if fitted else None
+        self.answerability: LinearAnswerability | None = answerability
         self._registry_for: list[StoredChunk] | None = None
         self._registry = InstitutionRegistry([])
         self._bank_for: list[StoredChunk] | None = None
@@ -693,9 +706,7 @@ class HybridRetriever:
         dense_keys, bm25_keys = gathered.dense_keys, gathered.bm25_keys
         agree = bool(dense_keys and bm25_keys and dense_keys[0] == bm25_keys[0])
         relevant, reason = self._relevance(gathered.best_dense, top_cov, lang, agree)
-        fitted = self.reranker if isinstance(self.reranker, LinearReranker) else None
-        confidence = ranked[0].probability if ranked and fitted is not None else None
-        confident = confidence is None or fitted is None or confidence >= fitted.threshold
+        confidence, confident = self._confidence(query, lang, ranked, merged)
         order: dict[str, int] = {}
         for cid, _ in gathered.dense_hits:
             order.setdefault(cid, len(order))
@@ -723,6 +734,33 @@ class HybridRetriever:
             confidence=None if confidence is None else round(float(confidence), 4),
             confident=confident,
         )
+
+    def unknown_share(self, query: str, lang: str) -> tuple[float, int]:
+        """Return the share of the question's informative words that no section uses ("T4",
+        "NAIT"), and how many informative words it has."""
+        terms = query_terms(query, _norm_lang(lang))
+        if not terms:
+            return 0.0, 0
+        lexical = self.index.lexical()
+        unknown = sum(1 for stems in terms if not any(lexical.idf(s) > 0 for s in stems))
+        return unknown / len(terms), len(terms)
+
+    def _confidence(
+        self, query: str, lang: str, ranked: list[Any], signals: TurnSignals
+    ) -> tuple[float | None, bool]:
+        """Return the probability that the best section answers, and whether to trust it: the
+        fitted answerability decision, else the reranker's own sureness, else no opinion."""
+        if self.answerability is not None and ranked:
+            unknown, terms = self.unknown_share(query, lang)
+            values = answerability_features(ranked, signals, unknown, terms)
+            decision = self.answerability.decide(query, values)
+            p = dict(decision.alternatives).get("answer", decision.confidence)
+            return p, p >= self.answerability.threshold
+        fitted = self.reranker if isinstance(self.reranker, LinearReranker) else None
+        if not ranked or fitted is None:
+            return None, True
+        confidence = ranked[0].probability
+        return confidence, confidence >= fitted.threshold
 
     def passage(self, key: str, lang: str) -> Passage | None:
         """Return the passage stored under a section key, in `lang` when a version exists."""

@@ -44,15 +44,19 @@ class TextClassifier:
     alpha: float = 1e-5
     step_weight: float = 1.0
     labels: tuple[str, ...] = ()
+    # The one-hot context beside the text: the conversation's step for intents; for the field
+    # decision, the form's kind and the field it just asked ("employer:role_title").
+    step_values: tuple[str, ...] = STEPS
     _chars: TfidfVectorizer | None = field(default=None, repr=False)
     _words: TfidfVectorizer | None = field(default=None, repr=False)
     _model: SGDClassifier | None = field(default=None, repr=False)
 
     def _steps(self, steps: Sequence[str]) -> sparse.csr_matrix:
         rows = np.arange(len(steps))
-        cols = np.array([STEPS.index(s) if s in STEPS else 0 for s in steps])
+        values = self.step_values
+        cols = np.array([values.index(s) if s in values else 0 for s in steps])
         data = np.full(len(steps), self.step_weight)
-        return sparse.csr_matrix((data, (rows, cols)), shape=(len(steps), len(STEPS)))
+        return sparse.csr_matrix((data, (rows, cols)), shape=(len(steps), len(values)))
 
     def _features(self, texts: Sequence[str], steps: Sequence[str]) -> sparse.csr_matrix:
         assert self._chars is not None and self._words is not None
@@ -99,7 +103,9 @@ class TextClassifier:
         assert self._chars is not None and self._words is not None and self._model is not None
         compiled = self.__dict__.get("_compiled")
         if compiled is None:
-            compiled = _Compiled(self._chars, self._words, self._model, self.step_weight)
+            compiled = _Compiled(
+                self._chars, self._words, self._model, self.step_weight, self.step_values
+            )
             self.__dict__["_compiled"] = compiled
         return compiled
 
@@ -140,6 +146,7 @@ class _Compiled:
         words: TfidfVectorizer,
         model: SGDClassifier,
         step_weight: float,
+        step_values: tuple[str, ...] = STEPS,
     ) -> None:
         self.char_vocab: dict[str, int] = chars.vocabulary_
         self.char_idf = chars.idf_
@@ -154,6 +161,7 @@ class _Compiled:
         self.coef = np.ascontiguousarray(model.coef_.T)
         self.intercept = model.intercept_
         self.step_weight = step_weight
+        self.step_values = step_values
         self.binary = len(model.classes_) == 2
 
     @staticmethod
@@ -188,7 +196,8 @@ class _Compiled:
             self.char_idf,
         )
         word_idx, word_val = self._tfidf(self._word_grams(text), self.word_vocab, self.word_idf)
-        step_idx = self.n_chars + self.n_words + (STEPS.index(step) if step in STEPS else 0)
+        values = self.step_values
+        step_idx = self.n_chars + self.n_words + (values.index(step) if step in values else 0)
         scores = self.intercept.copy()
         if char_idx:
             scores += char_val @ self.coef[char_idx]

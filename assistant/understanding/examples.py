@@ -39,12 +39,16 @@ def _examples(path: Path, label_key: str) -> list[Example]:
         label = item.get(label_key)
         if not text or not label:
             raise ValueError(f"{path.name}: every example needs text and {label_key}: {item!r}")
+        step = str(item.get("step") or "idle")
+        if label_key == "field":
+            # The field decision's context: the form's kind and the field it just asked.
+            step = context(str(item.get("kind") or "employer"), item.get("asked"))
         out.append(
             Example(
                 text=text,
                 lang=str(item.get("lang") or "en"),
                 label=str(label),
-                step=str(item.get("step") or "idle"),
+                step=step,
                 detail=item.get("detail"),
                 source=path.name,
                 previous=tuple(str(p) for p in item.get("previous") or ()),
@@ -53,13 +57,22 @@ def _examples(path: Path, label_key: str) -> list[Example]:
     return out
 
 
+LABEL_KEYS = {"intents": "intent", "handoff": "reason", "fields": "field"}
+
+
+def context(kind: str, asked: str | None) -> str:
+    """Return the field decision's context: the form's kind and the field just asked (or none)."""
+    return f"{kind}:{asked or 'none'}"
+
+
 @cache
 def load_examples(decision: str, root: Path = DATA_DIR) -> tuple[Example, ...]:
-    """Return every example for a decision (`intents` or `handoff`), files in name order.
+    """Return every example for a decision (`intents`, `handoff` or `fields`), files in name order.
 
-    Intents are labelled by `intent`, handoff examples by `reason`.
+    Intents are labelled by `intent`, handoff examples by `reason`, field examples by `field`
+    (the field the message gives, or `none`) with the form's `kind` and the field `asked`.
     """
-    key = "intent" if decision == "intents" else "reason"
+    key = LABEL_KEYS[decision]
     out: list[Example] = []
     for path in _files(decision, root):
         out.extend(_examples(path, key))

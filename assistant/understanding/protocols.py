@@ -10,7 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+if TYPE_CHECKING:  # retrieval's types import this module: named for type checkers only
+    from assistant.retrieval.institutions import InstitutionRegistry
+    from assistant.retrieval.search import Passage, RetrievalResult
 
 IntentLabel = Literal[
     "question",
@@ -106,10 +110,22 @@ class HandoffDetector(Protocol):
 
 @dataclass
 class Extracted:
-    """Field values found in one message, and where each came from."""
+    """Field values found in one message, and how each was found.
+
+    `sources` says how (it decides where a value may go): `asked` answers the question just asked;
+    `named` follows the field's name ("email: ...") or is the field the message gives by the
+    learned decision; `pattern` carries its own unit or shape (an email, "12 people"); `whole` is
+    a short message that is nothing but another field's value; `vocab` is a vocabulary word found
+    inside a longer message. `errors` says why an attempted field was not understood; `adding`
+    names list fields the message adds to rather than replaces; `target` is the decision of which
+    field the message's own words give (None when no model was asked).
+    """
 
     values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    adding: set[str] = field(default_factory=set)
+    target: Decision | None = None
 
 
 @runtime_checkable
@@ -125,6 +141,7 @@ class FieldExtractor(Protocol):
         known: dict[str, Any],
         today: date,
         locale: str,
+        correcting: bool | None = None,
     ) -> Extracted:
         """Return the values the message gives for an intake of `kind`.
 
@@ -135,6 +152,12 @@ class FieldExtractor(Protocol):
             known: values already in the draft.
             today: the date relative terms ("next summer") are read against.
             locale: `en` or `fr`.
+            correcting: the message corrects the form (the router's decision); None lets the
+                message's own wording decide.
+
+        Returns:
+            The values with how each was found, the fields attempted and not understood, and
+            which field the message's own words give.
         """
         ...
 
@@ -151,7 +174,8 @@ class Candidate(Protocol):
 
 @runtime_checkable
 class Retriever(Protocol):
-    """Find the knowledge sections that answer a question."""
+    """Find the knowledge sections that answer a question (`assistant.retrieval.HybridRetriever`
+    is the default; answering, follow-ups and the engine all take this one protocol)."""
 
     def search(
         self,
@@ -160,8 +184,35 @@ class Retriever(Protocol):
         audience: str | None = None,
         institution: str | None = None,
         k: int = 5,
-    ) -> Any:
-        """Return a `RetrievalResult` (ranked passages and whether any is relevant)."""
+        *,
+        signals: TurnSignals | None = None,
+    ) -> RetrievalResult:
+        """Return the ranked sections for a standalone question.
+
+        Args:
+            query: the standalone question (a follow-up already rewritten).
+            lang: the reply's language (`en` or `fr`).
+            audience: a hard filter on the pages' audience (None: all pages).
+            institution: a hard filter on one institution's pages plus the general ones.
+            k: how many sections to return.
+            signals: what the conversation knows (audience, institutions), weighed softly.
+
+        Returns:
+            The passages best first, whether any is relevant, and the fitted probability that
+            the best one answers (`confidence`, `confident`).
+        """
+        ...
+
+    def passage(self, key: str, lang: str) -> Passage | None:
+        """Return the passage stored under a section key, in `lang` when it exists."""
+        ...
+
+    def weight(self, token: str) -> float:
+        """Return how much a word tells sections apart (for picking sentences)."""
+        ...
+
+    def institutions(self) -> InstitutionRegistry:
+        """Return the institution registry read from the knowledge."""
         ...
 
 

@@ -215,7 +215,14 @@ class PersonChats:
         with contextlib.suppress(TelegramError):
             await self.owner.bot.send_chat_action(chat_id, ChatAction.TYPING)
         try:
-            turn = await self.runtime.assistant.handle(conv.id, text.strip()[:MAX_TEXT])
+            # Telegram delivers an unacknowledged message again (webhook retries, polling after a
+            # restart); its id makes the second delivery a replay of the first turn, not a copy.
+            sent = update.effective_message
+            turn = await self.runtime.assistant.handle(
+                conv.id,
+                text.strip()[:MAX_TEXT],
+                client_message_id=f"tg-{sent.message_id}" if sent is not None else None,
+            )
         except UserInputError as exc:
             logger.debug("engine refused a Telegram message: %s", exc)
             return

@@ -1,0 +1,259 @@
+"""The intake's default `FieldExtractor`: exact parsers for values, a learned decision for targets.
+
+Which field a message gives is a matter of wording ("my name is Priya" answers the name even when
+the form asked for the organization; "on site obviously" is the work arrangement even when it
+asked for the role), so it is decided by a model trained from
+`assistant/understanding/data/fields/*.yaml` given the form's kind and the field just asked.
+Values themselves are read by the exact parsers (emails, phones, numbers with units, terms, yes/no)
+and the vocabularies (`data/vocab/*.yaml`); a free-text value (a name, a role) is the message's
+words after its field's name and a lead-in ("the job title would be ...": registry aliases and
+`data/vocab/field_leadins.yaml`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.intake.extract import extract_fields
+from assistant.intake.gazetteers import fold
+from assistant.intake.schemas import fields_for
+from assistant.intake.validators import InvalidValue, ParseContext
+from assistant.understanding.classifier import TextClassifier
+from assistant.understanding.examples import context
+from assistant.understanding.models import field_target_model
+from assistant.understanding.protocols import Decision, Extracted
+from assistant.understanding.vocab import table
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["NONE", "LearnedFieldExtractor", "RuleFieldExtractor", "default_field_extractor"]
+
+NONE = "none"
+"""The decision's label for a message that gives no field by its words (a question, thanks)."""
+
+# Sources that come from the message's own words answering the question asked: when the model says
+# the words give another field, these are no answer to the asked one. A value with its own shape
+# (an email, "12 people": `pattern`) or named ("email: ...") stays where it belongs.
+_READ_AS_ASKED = frozenset({"asked", "whole", "vocab"})
+
+
+@cache
+def _leadin(kind: str, name: str) -> re.Pattern[str] | None:
+    """Return the regex for a field's name followed by a lead-in ("the job title would be")."""
+    spec = fields_for(kind).get(name)
+    if spec is None:
+        return None
+    words = table("field_leadins")
+    aliases = sorted({fold(a) for a in (*spec.aliases, spec.name.replace("_", " "))}, key=len)
+    alias = "|".join(re.escape(a) for a in reversed(aliases))
+    owner = "|".join(words["determiners"])
+    copula = "|".join(
+        sorted(words["copulas"], key=len, reverse=True)
+    )  # "ce serait" before "ce sera"
+    # Exact: a field's own name, then a copula, then the value: the value is what follows.
+    return re.compile(rf"(?<![\w])(?:(?:{owner})\s*)?(?:{alias})\s*(?:{copula})\s*(?P<value>\S.*)$")
+
+
+def _after_leadin(kind: str, name: str, text: str) -> str:
+    """Return the words after the field's name and lead-in, or the text unchanged."""
+    pattern = _leadin(kind, name)
+    folded = fold(text)
+    m = pattern.search(folded) if pattern is not None and len(folded) == len(text) else None
+    return text[m.start("value") :] if m else text
+
+
+@cache
+def _opener_cues(kind: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Return (field, regex) for the free-text fields a first message may introduce by a cue."""
+    words = table("field_leadins")
+    ends = "|".join(words["value_ends"])
+    out = []
+    for key, cues in words.items():
+        name = key.removesuffix("_opener")
+        if key.endswith("_opener") and name in fields_for(kind):
+            cue = "|".join(cues)
+            out.append(
+                (
+                    name,
+                    re.compile(
+                        rf"(?<![\w])(?:{cue})\s*(?P<value>[^,.;!?()]+?)(?=\s+(?:{ends})\s|[,.;!?()]|$)"
+                    ),
+                )
+            )
+    return tuple(out)
+
+
+def _opener_values(kind: str, text: str, found: Extracted, today: date, locale: str) -> None:
+    """Fill a free-text field a first message introduces by its cue, when nothing else read it."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return
+    specs = fields_for(kind)
+    for name, pattern in _opener_cues(kind):
+        m = pattern.search(folded)
+        if name in found.values or m is None:
+            continue
+        try:
+            value = specs[name].validate(
+                text[m.start("value") : m.end("value")].strip(), ParseContext(today, locale)
+            )
+        except InvalidValue:
+            continue
+        found.values[name] = value
+        found.sources[name] = "pattern"
+
+
+def _whole_lists(kind: str, text: str, found: Extracted, today: date, locale: str) -> None:
+    """Read a list field from the whole message when that finds more of its vocabulary.
+
+    "des étudiants en sciences ou en génie": the parsers tie a program to the word "students";
+    the field's own validator reads every program the message names.
+    """
+    specs = fields_for(kind)
+    for name, value in list(found.values.items()):
+        if specs.get(name) is None or specs[name].type != "list" or not isinstance(value, list):
+            continue
+        try:
+            whole = specs[name].validate(text, ParseContext(today, locale))
+        except InvalidValue:
+            continue
+        if isinstance(whole, list) and set(value) < set(whole):
+            found.values[name] = whole
+
+
+class LearnedFieldExtractor:
+    """Read a message's field values: the learned target decision, then the exact parsers.
+
+    Args:
+        model: the trained field-target classifier (`assistant.understanding.models`).
+        threshold: how sure the model must be before a message's words go to a field other than
+            the one asked (below it, the rules' reading of the asked field stands).
+    """
+
+    def __init__(self, model: TextClassifier, threshold: float = 0.35) -> None:
+        self.model = model
+        self.threshold = threshold
+
+    def target(self, kind: str, text: str, asked: str | None) -> Decision:
+        """Return which field the message's words give (`none` for none), with its confidence."""
+        proba = self.model.proba_one(text, context(kind, asked))
+        labels = self.model.labels
+        allowed = np.array([lb == NONE or lb in fields_for(kind) for lb in labels], dtype=float)
+        proba = proba * allowed
+        total = proba.sum()
+        proba = proba / total if total > 0 else proba
+        order = [int(i) for i in np.argsort(-proba)]
+        alternatives = tuple((labels[i], float(proba[i])) for i in order[1:3] if proba[i] > 0)
+        return Decision(labels[order[0]], float(proba[order[0]]), "model", None, alternatives)
+
+    def extract(
+        self,
+        kind: str,
+        text: str,
+        *,
+        asked: str | None,
+        known: dict[str, Any],
+        today: date,
+        locale: str,
+        correcting: bool | None = None,
+    ) -> Extracted:
+        """Return the values the message gives, each where the learned decision says it belongs."""
+        found = self._read(kind, text, asked, today, locale, correcting)
+        if asked is None and not known:
+            _opener_values(kind, text, found, today, locale)
+        if asked is None or not text.strip():
+            return found  # an opener or a summary change: every field is read by its own shape
+        decision = self.target(kind, text, asked)
+        found.target = decision
+        label = decision.label
+        if label == asked or decision.confidence < self.threshold:
+            return found
+        if label == NONE:
+            if fields_for(kind)[asked].free_text and found.sources.get(asked) in _READ_AS_ASKED:
+                # "ok thanks" or a remark is no organization name or role title.
+                found.values.pop(asked, None)
+                found.sources.pop(asked, None)
+            return found
+        logger.debug("field target %s (%.2f), asked %s", label, decision.confidence, asked)
+        other = self._read(kind, text, label, today, locale, correcting)
+        if label not in other.values and label not in found.values:
+            return found
+        out = Extracted(target=decision, adding=set(other.adding))
+        for name, value in (*found.values.items(), *other.values.items()):
+            source = other.sources.get(name) if name in other.values else found.sources.get(name)
+            if name == asked and source in _READ_AS_ASKED:
+                continue  # the words answer another field, not the one asked
+            out.values[name] = value
+            # Another field's vocabulary word fills it only while it is empty (`pattern`).
+            out.sources[name] = "pattern" if source == "vocab" else source or "pattern"
+        out.sources[label] = "named"  # the message gives this field: the model's decision
+        _whole_lists(kind, text, out, today, locale)
+        if asked not in out.values:
+            out.errors[asked] = "an answer to another question"
+        return out
+
+    @staticmethod
+    def _read(
+        kind: str, text: str, asked: str | None, today: date, locale: str, correcting: bool | None
+    ) -> Extracted:
+        """Return the parsers' reading with `asked` as the field the free words answer.
+
+        When the message names the field with a lead-in ("mon nom c'est Josée Gagnon"), a free-text
+        value is the words after it; a field the whole message does not give is read from them too.
+        """
+        found = extract_fields(
+            kind, text, asking=asked, today=today, locale=locale, correcting=correcting
+        )
+        if asked is None:
+            return found
+        if asked in found.values and not fields_for(kind)[asked].free_text:
+            return found  # a parsed value (a number, a term) has no lead-in words to drop
+        rest = _after_leadin(kind, asked, text)
+        if rest == text:
+            return found
+        # The words after the field's own name are its value, even in a correction.
+        again = extract_fields(
+            kind, rest, asking=asked, today=today, locale=locale, correcting=False
+        )
+        if asked not in again.values:
+            return found
+        found.values[asked] = again.values[asked]
+        found.sources[asked] = "named"
+        found.errors.pop(asked, None)
+        return found
+
+
+def default_field_extractor(cache_dir: Path | None = None) -> LearnedFieldExtractor:
+    """Return the field extractor with the target model trained from the shipped examples."""
+    return LearnedFieldExtractor(field_target_model(cache_dir))
+
+
+class RuleFieldExtractor:
+    """Read a message with the exact parsers alone: the asked field takes the message's words.
+
+    The extractor before the learned decision; the seed script reads the eval dialogs with it, and
+    tests use it where the model's judgement is not what they check.
+    """
+
+    def extract(
+        self,
+        kind: str,
+        text: str,
+        *,
+        asked: str | None,
+        known: dict[str, Any],
+        today: date,
+        locale: str,
+        correcting: bool | None = None,
+    ) -> Extracted:
+        """Return the rules' values for the message, the asked field reading its free words."""
+        return extract_fields(
+            kind, text, asking=asked, today=today, locale=locale, correcting=correcting
+        )

@@ -36,6 +36,7 @@ from assistant.intake.state import (
     Source,
 )
 from assistant.intake.validators import ParseContext
+from assistant.routing import yes_no
 from assistant.understanding.protocols import Decision, FieldExtractor, IntentRouter
 
 logger = logging.getLogger(__name__)
@@ -216,6 +217,7 @@ def _collect(
     source: Source = None,
     *,
     extractor: FieldExtractor,
+    router: IntentRouter | None = None,
 ) -> IntakeStep:
     correcting = True if decision.label == "correct" else None
     if decision.label == "correct" and state.status == "confirming":
@@ -224,6 +226,7 @@ def _collect(
         found = read_values(
             state, text, locale, today, llm_extract, correcting=correcting, extractor=extractor
         )
+    _yes_no_answer(state, text, locale, decision, found, router)
     yes_no = decision.label in ("confirm", "deny") or is_bare_yes_no(text)
     if yes_no and state.asking:
         spec = fields_for(state.kind)[state.asking]
@@ -247,6 +250,35 @@ def _collect(
             return _as_question(step.state, locale)
         return step
     return _collect_values(state, found, text, locale, "", source)
+
+
+def _yes_no_answer(
+    state: IntakeState,
+    text: str,
+    locale: str,
+    decision: Decision,
+    found: Extraction,
+    router: IntentRouter | None,
+) -> None:
+    """Read a yes/no field's answer in free words as the router's yes or no to the question.
+
+    "J'autorise le partage de ces informations", "go ahead and share it with the schools": the
+    parsers know "yes" and "oui"; what else answers a yes/no question is learned (step `yes_no`).
+    A consent never read keeps the form from its summary, and the offer is lost.
+    """
+    asked = state.asking
+    if router is None or asked is None or asked in found.values or state.status != "collecting":
+        return
+    if fields_for(state.kind)[asked].type != "boolean" or decision.label not in (
+        "answer",
+        "correct",
+    ):
+        return
+    answer = yes_no(router, text, locale)
+    if answer is not None:
+        found.values[asked] = answer
+        found.sources[asked] = "asked"
+        found.errors.pop(asked, None)
 
 
 def _clarify_number(
@@ -440,11 +472,25 @@ def continue_intake(
         if changes(current, found):
             return _collect_values(current, found, text, locale, "", source)
         return _resume(current, locale)
+    if decision.label == "switch":
+        # The other kind of form, asked for inside this one: one form at a time, this one kept.
+        other = "student" if current.kind == "employer" else "employer"
+        told = m.say(
+            "other_form_open",
+            locale,
+            current=m.say(f"form_{current.kind}", locale),
+            other=m.say(f"a_form_{other}", locale),
+        )
+        step = _resume(current, locale)
+        step.reply = f"{told}\n\n{step.reply}"
+        return step
     if confirming and decision.label == "deny":
         return _step(
             current, m.say("what_to_change", locale), "confirming", m.suggestions("confirm", locale)
         )
-    return _collect(current, text, locale, today, llm_extract, decision, source, extractor=reader)
+    return _collect(
+        current, text, locale, today, llm_extract, decision, source, extractor=reader, router=router
+    )
 
 
 def absorb(

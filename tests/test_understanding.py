@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.config import load_settings
-from assistant.runtime import build_runtime
 from assistant.intake.repair import decide
+from assistant.runtime import build_runtime
 from assistant.understanding import Decision, HandoffDetector, IntentRouter, TurnSignals
 from assistant.understanding.examples import DATA_DIR, data_hash, load_examples
 from assistant.understanding.models import (

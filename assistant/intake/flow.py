@@ -36,8 +36,7 @@ from assistant.intake.state import (
     Source,
 )
 from assistant.intake.validators import ParseContext
-from assistant.routing import yes_no
-from assistant.understanding.protocols import Decision, FieldExtractor, IntentRouter
+from assistant.understanding.protocols import Decision, FieldExtractor, IntentRouter, TurnSignals
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +171,9 @@ def _ask_next(state: IntakeState, lead: str, locale: str) -> IntakeStep:
     return _step(state, reply, "asking", _suggest(state, name, locale))
 
 
+# How sure the router's yes or no must be to answer a yes/no field in free words (a consent is the
+# person's permission: a half-sure yes leaves the question asked again).
+YES_NO_MIN_CONFIDENCE = 0.8
 SOURCE_CHARS = 300  # the start of the message a value came from, kept beside the value
 
 
@@ -226,7 +228,6 @@ def _collect(
         found = read_values(
             state, text, locale, today, llm_extract, correcting=correcting, extractor=extractor
         )
-    _yes_no_answer(state, text, locale, decision, found, router)
     yes_no = decision.label in ("confirm", "deny") or is_bare_yes_no(text)
     if yes_no and state.asking:
         spec = fields_for(state.kind)[state.asking]
@@ -235,6 +236,7 @@ def _collect(
             found.values.pop(state.asking, None)
             found.errors.pop(state.asking, None)
     place(state, found, correcting=decision.label == "correct")
+    _yes_no_answer(state, text, locale, decision, found, router)
     if state.status == "confirming" and not found.values and decision.label != "question":
         clarified = _clarify_number(state, text, locale, today, source)
         if clarified is not None:
@@ -264,19 +266,24 @@ def _yes_no_answer(
 
     "J'autorise le partage de ces informations", "go ahead and share it with the schools": the
     parsers know "yes" and "oui"; what else answers a yes/no question is learned (step `yes_no`).
-    A consent never read keeps the form from its summary, and the offer is lost.
+    A consent never read keeps the form from its summary, and the offer is lost. Only a message
+    the field decision says gives this field is read so ("ok good to know, it's paid $22/hr" asked
+    for consent gives the wage, not a yes), and only a sure yes or no.
     """
     asked = state.asking
     if router is None or asked is None or asked in found.values or state.status != "collecting":
+        return
+    target = found.target
+    if target is None or target.label != asked:
         return
     if fields_for(state.kind)[asked].type != "boolean" or decision.label not in (
         "answer",
         "correct",
     ):
         return
-    answer = yes_no(router, text, locale)
-    if answer is not None:
-        found.values[asked] = answer
+    said = router.route(text, TurnSignals(locale=locale, step="yes_no"))
+    if said.label in ("confirm", "deny") and said.confidence >= YES_NO_MIN_CONFIDENCE:
+        found.values[asked] = said.label == "confirm"
         found.sources[asked] = "asked"
         found.errors.pop(asked, None)
 

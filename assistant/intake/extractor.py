@@ -46,6 +46,7 @@ _READ_AS_ASKED = frozenset({"asked", "whole", "vocab"})
 # when the field decision gives that field at least this chance ("make it 3 students starting
 # next fall" changes both; "im quitting my job next term" is no start term). Not tuned yet.
 SUMMARY_FIELD_MIN_CHANCE = 0.05
+_BARE_NUMBER = re.compile(r"\s*\d+(?:[.,]\d+)?\s*[.!]?\s*")
 _CODE = re.compile(r"[a-z][a-z0-9_]*")  # a vocabulary's code ("computer_science"), not free words
 
 
@@ -182,6 +183,8 @@ class LearnedFieldExtractor:
             return self._summary_change(kind, text, found, today, locale)
         if asked is None or not text.strip():
             return found  # an opener or a summary change: every field is read by its own shape
+        if _BARE_NUMBER.fullmatch(text) and asked in found.values:
+            return found  # exact: a number and nothing else answers the question asked ("25")
         decision = self.target(kind, text, asked)
         found.target = decision
         label = decision.label

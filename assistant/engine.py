@@ -18,6 +18,7 @@ from assistant import replies
 from assistant.answering import Answerer, Citation
 from assistant.asking import Questions
 from assistant.config import Settings
+from assistant.conversation.state import ConversationState
 from assistant.erasure import count_personal_data, delete_personal_data
 from assistant.errors import ConflictError, UserInputError
 from assistant.events import LIAISON_TOPIC, EventBus, Outbound
@@ -236,7 +237,7 @@ class Assistant:
             previous_user_texts=[] if ctx.mode == "intake" else ctx.previous,
             decline_streak=int(ctx.state.get("decline_streak", 0)),
             form_step="confirming"
-            if (ctx.state.get("intake") or {}).get("status") == "confirming"
+            if ConversationState.load(ctx.mode, ctx.state).name == "form_confirming"
             else "asked_field",
         )
         logger.debug("conversation %s: intent %s", ctx.conversation_id, intent.name)

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.config import load_settings
+from assistant.intake.repair import decide
 from assistant.runtime import build_runtime
 from assistant.understanding import Decision, HandoffDetector, IntentRouter, TurnSignals
 from assistant.understanding.examples import DATA_DIR, data_hash, load_examples
@@ -55,11 +56,28 @@ def test_the_router_reads_what_the_issue_saw_misread(text: str, step: str, inten
 def test_a_step_only_allows_the_intents_that_can_follow_it() -> None:
     # "yes" to a form question is an answer; there is nothing to confirm yet.
     assert _route("yes, that's right", "asked_field").label != "confirm"
-    # A form cannot start from inside a summary.
-    assert _route("I want to post a placement", "confirming").label not in (
-        "start_employer",
-        "start_student",
+    # No second form starts from inside one: a start of the same kind takes the form up again,
+    # one of the other kind is told a form is open.
+    at_summary = _route("I want to post a placement", "confirming")
+    assert at_summary.label in ("start_employer", "correct"), at_summary
+    router = default_router()
+    same = decide(
+        router,
+        "continue my offer",
+        step="asked_field",
+        locale="en",
+        kind="employer",
+        asked_field="role_title",
     )
+    other = decide(
+        router,
+        "reprendre mon profil",
+        step="confirming",
+        locale="fr",
+        kind="employer",
+        asked_field=None,
+    )
+    assert (same.label, other.label) == ("resume", "switch")
 
 
 def test_commands_and_bare_values_are_exact_rules_not_guesses() -> None:

@@ -61,7 +61,8 @@ STATES: tuple[StateRow, ...] = (
         "intake",
         "intake.status = collecting, intake.asking = the field asked",
         "answer (only to the field asked or one it names), correction, question (answered, "
-        "then the same field again), cancel (nothing kept)",
+        'then the same field again), cancel (nothing kept), "continue my offer" (the same '
+        "field again), the other kind of form (told this one is open, kept)",
         ("form_asking", "form_confirming", "answering", "with_liaison"),
     ),
     StateRow(

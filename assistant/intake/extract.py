@@ -89,7 +89,11 @@ def _rule_contacts(w: _Work) -> None:
     org = find_org_after_name(w.text, person) if person else None
     if org and w.free(org.start, org.end):
         w.put("organization_name", org.value, (org.start, org.end), quiet=True)
+    # "L'Université de Calgary et SAIT": an institution's own words are not an organization.
+    schools = [(h.start, h.end) for h in gz.find_longest(gz.INSTITUTIONS, w.folded)]
     for m in pat.ORG_RE.finditer(w.text):
+        if any(m.start("org") < b and a < m.end("org") for a, b in schools):
+            continue
         name = re.split(r"\.\s", m.group("org"))[0]
         name = re.sub(r"(?:\s+(?:of|and|de|du|des|la|le|et|&))+$", "", name).rstrip(".")
         # "Boulangerie Chez Lise": a capitalised connector after a capitalised word is in the name.

@@ -42,6 +42,12 @@ NONE = "none"
 # the words give another field, these are no answer to the asked one. A value with its own shape
 # (an email, "12 people": `pattern`) or named ("email: ...") stays where it belongs.
 _READ_AS_ASKED = frozenset({"asked", "whole", "vocab"})
+# At the summary, a value the parsers find for a field the message's words do not give is kept
+# when the field decision gives that field at least this chance ("make it 3 students starting
+# next fall" changes both; "im quitting my job next term" is no start term). Not tuned yet.
+SUMMARY_FIELD_MIN_CHANCE = 0.05
+_BARE_NUMBER = re.compile(r"\s*\d+(?:[.,]\d+)?\s*[.!]?\s*")
+_CODE = re.compile(r"[a-z][a-z0-9_]*")  # a vocabulary's code ("computer_science"), not free words
 
 
 @cache
@@ -57,8 +63,13 @@ def _leadin(kind: str, name: str) -> re.Pattern[str] | None:
     copula = "|".join(
         sorted(words["copulas"], key=len, reverse=True)
     )  # "ce serait" before "ce sera"
-    # Exact: a field's own name, then a copula, then the value: the value is what follows.
-    return re.compile(rf"(?<![\w])(?:(?:{owner})\s*)?(?:{alias})\s*(?:{copula})\s*(?P<value>\S.*)$")
+    # Exact: a field's own name, then a copula, then the value: the value is what follows. Some
+    # fields have words of their own that introduce the value ("interested in": `<field>_leadin`).
+    named = rf"(?:(?:{owner})\s*)?(?:{alias})\s*(?:{copula})"
+    own = words.get(f"{name}_leadin")
+    if own:
+        named = rf"(?:{named}|(?:{'|'.join(own)}))"
+    return re.compile(rf"(?<![\w]){named}\s*(?P<value>\S.*)$")
 
 
 def _after_leadin(kind: str, name: str, text: str) -> str:
@@ -168,8 +179,12 @@ class LearnedFieldExtractor:
         found = self._read(kind, text, asked, today, locale, correcting)
         if asked is None and not known:
             _opener_values(kind, text, found, today, locale)
+        if asked is None and correcting and known and text.strip():
+            return self._summary_change(kind, text, found, today, locale)
         if asked is None or not text.strip():
             return found  # an opener or a summary change: every field is read by its own shape
+        if _BARE_NUMBER.fullmatch(text) and asked in found.values:
+            return found  # exact: a number and nothing else answers the question asked ("25")
         decision = self.target(kind, text, asked)
         found.target = decision
         label = decision.label
@@ -198,6 +213,55 @@ class LearnedFieldExtractor:
         if asked not in out.values:
             out.errors[asked] = "an answer to another question"
         return out
+
+    def _summary_change(
+        self, kind: str, text: str, found: Extracted, today: date, locale: str
+    ) -> Extracted:
+        """Read a change said at the summary: the field its words give, by the learned decision.
+
+        "actually put full time, im quitting my job next term": the words give the enrolment; "next
+        term" is the reason, not a new start (a value another field's parser found is kept only
+        when it is named or the model gives its field some chance). "ajouter l'informatique aux
+        programmes recherchés": the words give the programs, read by that field's parser and
+        added to the list (at a summary a list is added to; a list named with its field replaces).
+        """
+        decision = self.target(kind, text, None)
+        found.target = decision
+        if decision.label == NONE or decision.confidence < self.threshold:
+            return found
+        label, specs = decision.label, fields_for(kind)
+        if label not in found.values and specs[label].type == "list":
+            # "Pouvez-vous ajouter l'informatique aux programmes?": the list's own vocabulary,
+            # read in the whole message (a question's words are no free-text value).
+            try:
+                value = specs[label].validate(text, ParseContext(today, locale))
+            except InvalidValue:
+                value = None
+            if isinstance(value, list) and value and all(_CODE.fullmatch(str(v)) for v in value):
+                found.values[label] = value
+                found.sources[label] = "named"
+                found.adding.add(label)
+        if label not in found.values:
+            return found
+        chance = self._chances(kind, text, None)
+        for name in list(found.values):
+            if name == label or found.sources.get(name) == "named":
+                continue
+            if specs[name].type in ("email", "phone"):
+                continue  # its shape names it: "change the phone to ... and the email to ..."
+            if chance.get(name, 0.0) < SUMMARY_FIELD_MIN_CHANCE:
+                logger.debug("summary change: %s dropped (the words give %s)", name, label)
+                found.values.pop(name)
+                found.sources.pop(name, None)
+        return found
+
+    def _chances(self, kind: str, text: str, asked: str | None) -> dict[str, float]:
+        """Return the model's probability for each field of the form (and none)."""
+        proba = self.model.proba_one(text, context(kind, asked))
+        labels = self.model.labels
+        keep = {i: lb for i, lb in enumerate(labels) if lb == NONE or lb in fields_for(kind)}
+        total = float(sum(proba[i] for i in keep)) or 1.0
+        return {lb: float(proba[i]) / total for i, lb in keep.items()}
 
     @staticmethod
     def _read(

@@ -36,7 +36,7 @@ from assistant.intake.state import (
     Source,
 )
 from assistant.intake.validators import ParseContext
-from assistant.understanding.protocols import Decision, FieldExtractor, IntentRouter
+from assistant.understanding.protocols import Decision, FieldExtractor, IntentRouter, TurnSignals
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +171,9 @@ def _ask_next(state: IntakeState, lead: str, locale: str) -> IntakeStep:
     return _step(state, reply, "asking", _suggest(state, name, locale))
 
 
+# How sure the router's yes or no must be to answer a yes/no field in free words (a consent is the
+# person's permission: a half-sure yes leaves the question asked again).
+YES_NO_MIN_CONFIDENCE = 0.8
 SOURCE_CHARS = 300  # the start of the message a value came from, kept beside the value
 
 
@@ -216,6 +219,7 @@ def _collect(
     source: Source = None,
     *,
     extractor: FieldExtractor,
+    router: IntentRouter | None = None,
 ) -> IntakeStep:
     correcting = True if decision.label == "correct" else None
     if decision.label == "correct" and state.status == "confirming":
@@ -232,6 +236,7 @@ def _collect(
             found.values.pop(state.asking, None)
             found.errors.pop(state.asking, None)
     place(state, found, correcting=decision.label == "correct")
+    _yes_no_answer(state, text, locale, decision, found, router)
     if state.status == "confirming" and not found.values and decision.label != "question":
         clarified = _clarify_number(state, text, locale, today, source)
         if clarified is not None:
@@ -247,6 +252,40 @@ def _collect(
             return _as_question(step.state, locale)
         return step
     return _collect_values(state, found, text, locale, "", source)
+
+
+def _yes_no_answer(
+    state: IntakeState,
+    text: str,
+    locale: str,
+    decision: Decision,
+    found: Extraction,
+    router: IntentRouter | None,
+) -> None:
+    """Read a yes/no field's answer in free words as the router's yes or no to the question.
+
+    "J'autorise le partage de ces informations", "go ahead and share it with the schools": the
+    parsers know "yes" and "oui"; what else answers a yes/no question is learned (step `yes_no`).
+    A consent never read keeps the form from its summary, and the offer is lost. Only a message
+    the field decision says gives this field is read so ("ok good to know, it's paid $22/hr" asked
+    for consent gives the wage, not a yes), and only a sure yes or no.
+    """
+    asked = state.asking
+    if router is None or asked is None or asked in found.values or state.status != "collecting":
+        return
+    target = found.target
+    if target is None or target.label != asked:
+        return
+    if fields_for(state.kind)[asked].type != "boolean" or decision.label not in (
+        "answer",
+        "correct",
+    ):
+        return
+    said = router.route(text, TurnSignals(locale=locale, step="yes_no"))
+    if said.label in ("confirm", "deny") and said.confidence >= YES_NO_MIN_CONFIDENCE:
+        found.values[asked] = said.label == "confirm"
+        found.sources[asked] = "asked"
+        found.errors.pop(asked, None)
 
 
 def _clarify_number(
@@ -440,11 +479,25 @@ def continue_intake(
         if changes(current, found):
             return _collect_values(current, found, text, locale, "", source)
         return _resume(current, locale)
+    if decision.label == "switch":
+        # The other kind of form, asked for inside this one: one form at a time, this one kept.
+        other = "student" if current.kind == "employer" else "employer"
+        told = m.say(
+            "other_form_open",
+            locale,
+            current=m.say(f"form_{current.kind}", locale),
+            other=m.say(f"a_form_{other}", locale),
+        )
+        step = _resume(current, locale)
+        step.reply = f"{told}\n\n{step.reply}"
+        return step
     if confirming and decision.label == "deny":
         return _step(
             current, m.say("what_to_change", locale), "confirming", m.suggestions("confirm", locale)
         )
-    return _collect(current, text, locale, today, llm_extract, decision, source, extractor=reader)
+    return _collect(
+        current, text, locale, today, llm_extract, decision, source, extractor=reader, router=router
+    )
 
 
 def absorb(

@@ -77,6 +77,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "une personne-ressource? Elle peut vous aider sans transmettre vos renseignements.",
     },
     "resume": {"en": "Back to your request: {prompt}", "fr": "Revenons à votre demande : {prompt}"},
+    "other_form_open": {
+        "en": 'Your {current} is still open: let\'s finish it first, or say "cancel" to drop it '
+        "and then start {other}.",
+        "fr": "Une demande est déjà en cours ({current}) : terminons-la d'abord, ou dites "
+        "« annuler » pour l'abandonner et commencer ensuite {other}.",
+    },
+    "form_employer": {"en": "offer to host students", "fr": "offre d'accueil de stagiaires"},
+    "form_student": {"en": "student profile", "fr": "profil étudiant"},
+    "a_form_employer": {
+        "en": "an offer to host students",
+        "fr": "une offre d'accueil de stagiaires",
+    },
+    "a_form_student": {"en": "a student profile", "fr": "un profil étudiant"},
     "guidance_head": {
         "en": "A few pointers (guidance only: your institution and the program make the final "
         "call):",

@@ -257,8 +257,8 @@ def find_person_name(text: str) -> Found | None:
             capitalised = all(w[:1].isupper() for w in name.split())
             if not capitalised and not _lower_case_ok(text, end, stop, cue):
                 continue
-            if any(a <= start < b for a, b in institutions):
-                continue
+            if any(start < b and a < end for a, b in institutions):
+                continue  # overlapping one: "L'Université de Calgary" starts before its hit
             if _accept(name):
                 candidates.append(Found(name, start, end))
     if not candidates:

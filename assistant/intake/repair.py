@@ -26,6 +26,7 @@ from assistant.understanding.protocols import Decision, IntentRouter, Step, Turn
 __all__ = [
     "FORM_LABELS",
     "RESUME_BUTTONS",
+    "RESUME_MIN_CONFIDENCE",
     "CueRouter",
     "button_decision",
     "decide",
@@ -52,8 +53,12 @@ _BUTTONS = {
     fold(text).strip(): label
     for text, label in {**_CONFIRM_BUTTONS, **_COMMANDS, **_RESUME}.items()
 }
-# The router's "start a form" labels, said inside that form ("continue my offer"), take it up again.
+# The router's "start a form" labels, said inside that form ("continue my offer"), take it up again;
+# said of the other kind ("I'm a student, actually") they are told one form is open ("switch").
 _STARTS = frozenset({"start_employer", "start_student"})
+# Inside a form a start label must be this sure: an answer that merely sounds like an opener
+# ("2 co-op students next fall") is an answer, and reading it as "continue" would drop its value.
+RESUME_MIN_CONFIDENCE = 0.6
 _CLAUSE = re.compile(r"[,;.!]+\s*")
 _SHORT_NO = 3  # a "no" this short at the summary says "not yet", not a sentence about something
 
@@ -129,7 +134,11 @@ def decide(
     signals = TurnSignals(locale=locale, step=step, asked_field=asked_field, form_kind=kind)
     decision = (router or CueRouter()).route(text, signals)
     if decision.label in _STARTS:
-        return Decision("resume", decision.confidence, decision.source, decision.detail)
+        if step != "idle" and decision.confidence < RESUME_MIN_CONFIDENCE:
+            return Decision("answer", decision.confidence, decision.source, decision.detail)
+        same = decision.label == f"start_{kind}"
+        label = "resume" if same else "switch"
+        return Decision(label, decision.confidence, decision.source, decision.detail)
     if decision.label not in FORM_LABELS:
         # A start or small-talk label inside a form: the person is answering (or saying hi).
         return Decision("answer", decision.confidence, decision.source, decision.detail)

@@ -25,7 +25,9 @@ from assistant.understanding.protocols import Decision, TurnSignals
 logger = logging.getLogger(__name__)
 
 # Which intents can follow which step: "answer" needs a question asked, "confirm"/"deny" need
-# something to confirm; a form cannot be started from inside another.
+# something to confirm. Inside a form a start label is no second form: said of the same kind
+# ("continue my offer") it takes the form up again, of the other kind the intake says one form is
+# open (`assistant.intake.repair.decide`).
 ALLOWED: dict[str, frozenset[str]] = {
     "idle": frozenset(
         {
@@ -39,10 +41,30 @@ ALLOWED: dict[str, frozenset[str]] = {
         }
     ),
     "asked_field": frozenset(
-        {"answer", "question", "correct", "cancel", "handoff", "delete_data", "small_talk"}
+        {
+            "answer",
+            "question",
+            "correct",
+            "cancel",
+            "handoff",
+            "delete_data",
+            "small_talk",
+            "start_employer",
+            "start_student",
+        }
     ),
     "confirming": frozenset(
-        {"confirm", "deny", "correct", "question", "cancel", "handoff", "delete_data"}
+        {
+            "confirm",
+            "deny",
+            "correct",
+            "question",
+            "cancel",
+            "handoff",
+            "delete_data",
+            "start_employer",
+            "start_student",
+        }
     ),
     "yes_no": frozenset({"confirm", "deny", "question", "handoff", "delete_data", "cancel"}),
 }

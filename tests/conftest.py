@@ -58,6 +58,16 @@ def embedding_cache_path() -> Path:
     return path
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the files holding slow tests first (each keeping its order).
+
+    Under pytest-xdist a file runs on one worker: a long file handed out last would leave the
+    other workers idle while it finishes.
+    """
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_logging() -> Iterator[None]:
     """Undo what a test did to logging: CLI commands run in process set library loggers to

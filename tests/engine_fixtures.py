@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from assistant.config import Settings, load_settings
 from assistant.runtime import Runtime, build_runtime
 from channels.web.app import create_app
-from tests.conftest import REPO_ROOT, embedding_cache_path
+from tests.conftest import REPO_ROOT, embedding_cache_path, seed_data
 from tests.fake_openai import FakeOpenAI
 
 # Real pages, EN and FR: enough for funding, eligibility and short-project questions.
@@ -57,13 +57,15 @@ AppFactory = Callable[..., AbstractContextManager[tuple[TestClient, Runtime]]]
 
 
 @pytest.fixture
-def make_client(tmp_path: Path, knowledge_retriever: Any) -> AppFactory:
+def make_client(tmp_path: Path, knowledge_retriever: Any, seed_data_dir: Path) -> AppFactory:
     """Return a context manager factory: `with make_client(llm=fake) as (client, runtime)`."""
 
     @contextmanager
     def factory(
         llm: FakeOpenAI | None = None, timeout_s: float = 20.0, **overrides: Any
     ) -> Iterator[tuple[TestClient, Runtime]]:
+        if "data_dir" not in overrides and not (tmp_path / "data").exists():
+            seed_data(tmp_path / "data", seed_data_dir)
         values: dict[str, Any] = {"data_dir": tmp_path / "data", "env": "test", **overrides}
         if llm is not None:
             llm.clear()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings, load_settings
+from tests.conftest import seed_data
 from tests.fake_telegram import FakeTelegram
 
 
@@ -19,10 +20,10 @@ def tg() -> Iterator[FakeTelegram]:
 
 
 @pytest.fixture
-def tg_settings(tmp_path: Path, tg: FakeTelegram) -> Settings:
+def tg_settings(tmp_path: Path, tg: FakeTelegram, seed_data_dir: Path) -> Settings:
     """Settings with the bot enabled against `tg` (test modules may override it)."""
     return load_settings(
-        data_dir=tmp_path / "data",
+        data_dir=seed_data(tmp_path / "data", seed_data_dir),
         env="test",
         telegram_token=tg.token,
         telegram_base_url=tg.base_url,

@@ -39,7 +39,7 @@ _EXTRA_STOP_WORDS = """
 _EXTRA_STOP = frozenset(_EXTRA_STOP_WORDS.split())
 
 
-def _quiet_bm25s() -> None:
+def quiet_bm25s() -> None:
     """Undo bm25s's import-time DEBUG level on its logger: "Building index from tokens" reached
     every console that logs at the root (the chat command's, for one). Called wherever bm25s
     may be imported first."""
@@ -51,7 +51,7 @@ def _stop_words() -> frozenset[str]:
     """Return folded English + French stop words."""
     from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 
-    _quiet_bm25s()
+    quiet_bm25s()
 
     words = set(STOPWORDS_EN) | set(STOPWORDS_FRENCH) | set(_EXTRA_STOP)
     return frozenset(fold_accents(w.lower()) for w in words) - {"ait", "wil"}
@@ -155,7 +155,7 @@ class LexicalIndex:
     def __init__(self, texts: list[str], langs: list[str]) -> None:
         import bm25s
 
-        _quiet_bm25s()
+        quiet_bm25s()
         self.size = len(texts)
         token_lists = [tokenize(t, lang) for t, lang in zip(texts, langs, strict=True)]
         self._doc_tokens = [set(toks) for toks in token_lists]

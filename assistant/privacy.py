@@ -128,6 +128,17 @@ def _trim_name(raw: str) -> str | None:
     return " ".join(kept) if kept else None
 
 
+def without_personal_details(text: str) -> str:
+    """Return `text` without emails, phone numbers and cued names ("my name is …").
+
+    What someone says about themselves is not what they ask about: left in a search query, a
+    name and an address read as words no guide uses, and the question looks unanswerable. Runs
+    of unknown words without a cue stay (they may be what is asked: "T4", "NAIT").
+    """
+    masked = Masker(unknown_names=False).mask(text)
+    return " ".join(_PLACEHOLDER.sub(" ", masked).split())
+
+
 def contains_personal_data(text: str) -> bool:
     """Return True when the text holds an email address or phone number."""
     return bool(_EMAIL.search(text) or _PHONE.search(text))

@@ -158,7 +158,8 @@ def run(set_dir: Path, client: TestClient) -> dict[str, Any]:
 def main(argv: list[str]) -> None:
     """Run SET_DIR against the index in WIL_DATA_DIR and write OUT.json."""
     set_dir, target = Path(argv[0]), Path(argv[1])
-    settings = load_settings(env="test")
+    # One conversation per question from one address: the abuse limits would refuse the set.
+    settings = load_settings(env="test", rate_conversations_per_hour=0, rate_messages_per_minute=0)
     runtime = build_runtime(settings, llm=None)
     started = time.perf_counter()
     try:

@@ -14,7 +14,7 @@ from assistant.answering.types import Answer
 from assistant.errors import LLMError
 from assistant.guardrails import is_out_of_scope
 from assistant.llm import ChatMessage, ChatModel
-from assistant.privacy import Masker
+from assistant.privacy import Masker, without_personal_details
 from assistant.retrieval.errors import RetrievalError
 from assistant.retrieval.search import Passage, RetrievalResult
 from assistant.understanding.protocols import Retriever, TurnSignals
@@ -112,7 +112,7 @@ class Answerer:
             return await _emit(
                 decline(locale, out_of_scope=True, streak=decline_streak + 1), on_delta
             )
-        query = query or question
+        query = without_personal_details(query or question) or question
         result = await self.retrieve(query, locale, audience, signals)
         if result is None or not result.relevant or not result.passages:
             best = float(result.best_dense) if result is not None else None

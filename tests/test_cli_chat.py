@@ -22,7 +22,7 @@ from assistant.engine import Citation, Turn
 from assistant.runtime import Runtime, build_runtime
 from channels.cli import app as cli_app
 from channels.web.app import create_app
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, seed_data
 from tests.servers import bound_socket, free_port
 
 
@@ -98,13 +98,15 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Runtime]]:
 
 @pytest.mark.slow
 def test_piped_questions_get_answers_in_process_and_the_command_exits_at_eof(
-    tmp_path: Path,
+    tmp_path: Path, seed_data_dir: Path
 ) -> None:
+    # Models already trained in the data dir (the empty-data-dir test below covers training).
+    data = seed_data(tmp_path / "data", seed_data_dir)
     done = run_chat(
         "--locale",
         "fr",
         "--data-dir",
-        str(tmp_path / "data"),
+        str(data),
         stdin="Bonjour\n\nQu'est-ce qu'un stage coop?\n",
         env=small_knowledge(tmp_path),
         timeout=240,

@@ -20,7 +20,6 @@ from tests.fake_openai import FakeOpenAI
 # Real pages, EN and FR: enough for funding, eligibility and short-project questions.
 PAGES = [
     "en/playbook/funding.md",
-    "fr/playbook/funding.md",
     "en/playbook/short-projects.md",
     "fr/playbook/short-projects.md",
     "en/students/eligibility.md",

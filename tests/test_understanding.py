@@ -257,7 +257,7 @@ class _UnsureRouter:
     ("locale", "question", "chip", "asks"),
     [
         ("en", "How much does the SWPP wage subsidy pay?", "Host a student", "placement offer?"),
-        ("fr", "Combien paie la subvention du PSPE?", "Accueillir un stagiaire", "offre de stage?"),
+        ("fr", "Qu'est-ce que Riipen Level UP?", "Accueillir un stagiaire", "offre de stage?"),
     ],
 )
 def test_an_unsure_router_answers_then_asks_instead_of_starting_a_form(

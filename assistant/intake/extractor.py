@@ -27,7 +27,7 @@ from assistant.intake.schemas import fields_for
 from assistant.intake.validators import InvalidValue, ParseContext
 from assistant.understanding.classifier import TextClassifier
 from assistant.understanding.examples import context
-from assistant.understanding.models import field_target_model
+from assistant.understanding.models import field_target_model, masked
 from assistant.understanding.protocols import Decision, Extracted
 from assistant.understanding.vocab import table
 
@@ -156,10 +156,7 @@ class LearnedFieldExtractor:
         """Return which field the message's words give (`none` for none), with its confidence."""
         proba = self.model.proba_one(text, context(kind, asked))
         labels = self.model.labels
-        allowed = np.array([lb == NONE or lb in fields_for(kind) for lb in labels], dtype=float)
-        proba = proba * allowed
-        total = proba.sum()
-        proba = proba / total if total > 0 else proba
+        proba = masked(self.model, proba, frozenset({NONE, *fields_for(kind)}))
         order = [int(i) for i in np.argsort(-proba)]
         alternatives = tuple((labels[i], float(proba[i])) for i in order[1:3] if proba[i] > 0)
         return Decision(labels[order[0]], float(proba[order[0]]), "model", None, alternatives)

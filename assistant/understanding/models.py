@@ -186,7 +186,8 @@ def trained(
         return model
 
 
-def _masked(model: TextClassifier, proba: np.ndarray, allowed: frozenset[str]) -> np.ndarray:
+def masked(model: TextClassifier, proba: np.ndarray, allowed: frozenset[str]) -> np.ndarray:
+    """Return `proba` with the labels not in `allowed` zeroed and the rest summing to 1."""
     mask = np.array([label.split(":")[0] in allowed for label in model.labels], dtype=float)
     kept = proba * mask
     total = kept.sum()
@@ -208,7 +209,7 @@ class LearnedIntentRouter:
         if signals.step == "asked_field" and _BARE_VALUE.match(bare):
             return Decision("answer", 1.0, "rule:bare_value")
         proba = self.model.proba_one(text, signals.step)
-        proba = _masked(self.model, proba, ALLOWED.get(signals.step, ALLOWED["idle"]))
+        proba = masked(self.model, proba, ALLOWED.get(signals.step, ALLOWED["idle"]))
         order = np.argsort(-proba)
         best = self.model.labels[int(order[0])]
         label, _, detail = best.partition(":")

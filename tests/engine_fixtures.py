@@ -27,22 +27,28 @@ PAGES = [
 ]
 
 
-@pytest.fixture(scope="session")
-def knowledge_retriever(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """Return a HybridRetriever over a few real knowledge pages, ingested once per session."""
+def index_pages(tmp_path_factory: pytest.TempPathFactory, pages: list[str], name: str) -> Any:
+    """Return a HybridRetriever over real knowledge pages (paths under knowledge/, e.g.
+    `en/playbook/funding.md`), ingested into a fresh data dir."""
     from assistant.retrieval import KnowledgeIndex, build_retriever, ingest, make_embedder
 
-    root = tmp_path_factory.mktemp("knowledge")
-    for rel in PAGES:
+    root = tmp_path_factory.mktemp(f"{name}-knowledge")
+    for rel in pages:
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO_ROOT / "knowledge" / rel, target)
-    data_dir = tmp_path_factory.mktemp("index")
+    data_dir = tmp_path_factory.mktemp(f"{name}-index")
     embedder = make_embedder("minilm")
     index = KnowledgeIndex(data_dir, embedder, embedding_cache=embedding_cache_path())
     summary = ingest(index, [root], progress=False)
     assert not summary.errors, summary.errors
     return build_retriever(data_dir, embedder)
+
+
+@pytest.fixture(scope="session")
+def knowledge_retriever(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Return a HybridRetriever over a few real knowledge pages, ingested once per session."""
+    return index_pages(tmp_path_factory, PAGES, "engine")
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +12,9 @@ import pytest
 from assistant.answering.service import Answerer
 from assistant.answering.types import Answer
 from assistant.guardrails import is_injection, is_out_of_scope
-from assistant.retrieval import KnowledgeIndex, build_retriever, ingest, make_embedder
 from assistant.retrieval.intents import asks_funding, asks_past, expand_intent, is_historic_heading
-from tests.conftest import REPO_ROOT, embedding_cache_path
+from tests.conftest import REPO_ROOT
+from tests.engine_fixtures import index_pages
 
 # The pages these questions compete over, in both languages (the sections that used to win
 # wrongly are among them).
@@ -35,18 +34,8 @@ PAGES = [
 @pytest.fixture(scope="module")
 def retriever(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A real index of those pages, built once for this module."""
-    root = tmp_path_factory.mktemp("casual-knowledge")
-    for lang in ("en", "fr"):
-        for page in PAGES:
-            target = root / lang / page
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(REPO_ROOT / "knowledge" / lang / page, target)
-    data_dir = tmp_path_factory.mktemp("casual-index")
-    embedder = make_embedder("minilm")
-    index = KnowledgeIndex(data_dir, embedder, embedding_cache=embedding_cache_path())
-    summary = ingest(index, [root], progress=False)
-    assert not summary.errors, summary.errors
-    return build_retriever(data_dir, embedder)
+    pages = [f"{lang}/{page}" for lang in ("en", "fr") for page in PAGES]
+    return index_pages(tmp_path_factory, pages, "casual")
 
 
 def ask(retriever: Any, question: str, locale: str) -> Answer:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.conftest import REPO_ROOT, embedding_cache_path
+from tests.engine_fixtures import index_pages
 from tests.test_engine_api import say, start
 
 if TYPE_CHECKING:
@@ -29,20 +28,8 @@ PAGES = [
 @pytest.fixture(scope="module")
 def knowledge_retriever(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A real index of those pages (EN and FR), built once for this module."""
-    from assistant.retrieval import KnowledgeIndex, build_retriever, ingest, make_embedder
-
-    root = tmp_path_factory.mktemp("answerability-knowledge")
-    for lang in ("en", "fr"):
-        for page in PAGES:
-            target = root / lang / page
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(REPO_ROOT / "knowledge" / lang / page, target)
-    data_dir = tmp_path_factory.mktemp("answerability-index")
-    embedder = make_embedder("minilm")
-    index = KnowledgeIndex(data_dir, embedder, embedding_cache=embedding_cache_path())
-    summary = ingest(index, [root], progress=False)
-    assert not summary.errors, summary.errors
-    return build_retriever(data_dir, embedder)
+    pages = [f"{lang}/{page}" for lang in ("en", "fr") for page in PAGES]
+    return index_pages(tmp_path_factory, pages, "answerability")
 
 
 # Words a reply uses to offer a liaison, in each language.

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from typer.testing import CliRunner
@@ -270,3 +271,55 @@ def test_a_number_picks_a_suggestion_unless_a_number_is_the_answer() -> None:
     assert picker.pick("2") == "2"
     picker.saw({"role": "liaison", "text": "Hi", "suggestions": []})  # a liaison changes nothing
     assert picker.pick("2") == "2"
+
+
+class _AnswerLost(httpx.BaseTransport):
+    """Deliver the first message POST to the server, then drop its answer (a cut connection)."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.dropped = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.method == "POST" and request.url.path.endswith("/messages") and not self.dropped:
+            response.read()
+            self.dropped += 1
+            raise httpx.ReadError("connection reset by peer", request=request)
+        return response
+
+
+def test_a_line_whose_answer_was_lost_is_sent_again_and_stored_once(tmp_path: Path) -> None:
+    """The terminal retries a line after a dropped connection; the server keeps and answers it once."""
+    from assistant.conversations import list_messages
+    from channels.cli.chat_cmd import RemoteSession
+
+    settings = load_settings(data_dir=tmp_path / "server", env="test")
+    rt = build_runtime(settings, retriever=None)
+    sock = bound_socket()
+    port = int(sock.getsockname()[1])
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app(runtime=rt), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.02)
+    transport = _AnswerLost()
+    session = RemoteSession(f"http://127.0.0.1:{port}", transport=transport)
+    try:
+        session.start("en")
+        shown = session.send("my email is lee@example.org")
+        assert transport.dropped == 1
+        assert [m["role"] for m in shown] == ["assistant"] and shown[0]["text"]
+        stored = list_messages(rt.db, session.conversation_id)
+        typed = [m for m in stored if m.role == "user"]
+        assert [m.text for m in typed] == ["my email is lee@example.org"]
+        assert len([m for m in stored if m.role == "assistant"]) == 2  # greeting + one reply
+    finally:
+        session.close()
+        srv.should_exit = True
+        thread.join(timeout=10)
+        rt.db.dispose()

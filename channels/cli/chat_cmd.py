@@ -8,6 +8,8 @@ import shutil
 import sys
 import textwrap
 import threading
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Protocol, TextIO
@@ -23,6 +25,10 @@ logger = logging.getLogger(__name__)
 
 QUIT_WORDS = {"quit", "exit", ":q", "/quit", "/exit"}
 HTTP_TIMEOUT_S = 120.0
+# A line whose request or answer was lost on the way is sent again, with the same message id, so
+# the server stores it once and answers it once (the retry gets the stored turn back).
+SEND_ATTEMPTS = 3
+RETRY_PAUSE_S = 0.5
 # How often a waiting terminal looks for a liaison's messages (printed as they arrive).
 FOLLOW_EVERY_S = 2.0
 NO_LIAISON = (
@@ -222,8 +228,10 @@ class LocalSession:
 class RemoteSession:
     """A running server, through the public conversation API."""
 
-    def __init__(self, url: str) -> None:
-        self.client = httpx.Client(base_url=url.rstrip("/"), timeout=HTTP_TIMEOUT_S)
+    def __init__(self, url: str, transport: httpx.BaseTransport | None = None) -> None:
+        self.client = httpx.Client(
+            base_url=url.rstrip("/"), timeout=HTTP_TIMEOUT_S, transport=transport
+        )
         self.conversation_id = ""
         self.headers: dict[str, str] = {}
         self.last_id = 0
@@ -243,7 +251,7 @@ class RemoteSession:
     def send(self, text: str) -> list[dict[str, Any]]:
         """Post one message; return the reply and any liaison or system messages since the last one."""
         path = f"/api/conversations/{self.conversation_id}/messages"
-        data = self._json(self.client.post(path, json={"text": text}, headers=self.headers))
+        data = self._json(self._post_once(path, {"text": text, "client_message_id": _message_id()}))
         reply = data.get("reply")
         history = self._json(
             self.client.get(path, params={"after": self.last_id}, headers=self.headers)
@@ -263,6 +271,18 @@ class RemoteSession:
                 }
             )
         return shown
+
+    def _post_once(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        """POST a message, sending it again (same id) when the connection drops on the way."""
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                return self.client.post(path, json=body, headers=self.headers)
+            except httpx.TransportError as exc:
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                logger.info("message not confirmed (%s); sending it again", type(exc).__name__)
+                time.sleep(RETRY_PAUSE_S * attempt)
+        raise AssertionError("unreachable")
 
     def poll(self) -> list[dict[str, Any]]:
         """Return messages posted to the conversation since the last ones shown (a liaison's)."""
@@ -290,6 +310,11 @@ class RemoteSession:
                 detail = response.text[:200]
             raise RuntimeError(f"server answered {response.status_code}: {detail}")
         return dict(response.json())
+
+
+def _message_id() -> str:
+    """Return a new id for one typed line (the server stores a line once per id)."""
+    return f"cli-{uuid.uuid4().hex}"
 
 
 # Intake fields whose answer is a number: there, "2" is the answer, never "suggestion 2".

@@ -513,16 +513,16 @@ class HybridRetriever:
         by_id = self._by_id()
         embedder = self.index.embedder
         fr = lang == "fr"
-        vector = embedder.embed_query(query)
+        pseudo = pseudo_translation(query, lang)
+        # The embedder is English-trained: a French query is also searched with its English
+        # glossary terms, embedded together with it (one model call, not two).
+        vectors = embedder.embed_queries([query, pseudo] if pseudo and fr else [query])
+        vector, pseudo_vectors = vectors[0], list(vectors[1:])
         dense_hits = self._dense_ranking(vector, audience, institution)
         dense_list = self._ranked(dense_hits, by_id, t.dense_weight_fr if fr else t.dense_weight)
         lists = [dense_list]
         best_dense = max((s for _, s in dense_hits), default=0.0)
-        pseudo = pseudo_translation(query, lang)
-        pseudo_vectors: list[np.ndarray] = []
-        if pseudo and fr:
-            # The embedder is English-trained: also search with the query's English glossary terms.
-            pseudo_vectors.append(embedder.embed_query(pseudo))
+        if pseudo_vectors:
             exp_hits = self._dense_ranking(pseudo_vectors[0], audience, institution)
             lists.append(self._ranked(exp_hits, by_id, t.expanded_weight))
             best_dense = max(best_dense, max((s for _, s in exp_hits), default=0.0))

@@ -17,7 +17,6 @@ from assistant.privacy import Masker
 from assistant.retrieval.audience import AudienceCues
 from assistant.retrieval.rerank import RetrievalSignals
 from assistant.store.db import Database
-from assistant.store.models import KnowledgeGap
 from assistant.turn_store import TurnContext
 from assistant.turn_stream import TurnStream
 
@@ -193,13 +192,12 @@ class Questions:
             reason = "weak"
         if reason is None:
             return
-        with self.db.session() as s:
-            s.add(
-                KnowledgeGap(
-                    conversation_id=ctx.conversation_id,
-                    text=Masker(unknown_names=False).mask(question)[:2000],
-                    locale=ctx.locale,
-                    reason=reason,
-                    best_score=answer.best_score,
-                )
-            )
+        # Stored by finish_turn with the reply: no session of its own, none on the event loop.
+        ctx.gaps.append(
+            {
+                "text": Masker(unknown_names=False).mask(question)[:2000],
+                "locale": ctx.locale,
+                "reason": reason,
+                "best_score": answer.best_score,
+            }
+        )

@@ -166,10 +166,10 @@ class Assistant:
             and deletion_intent(self.router, text, ctx.state.get("pending"), ctx.locale) is None
         ):
             if ctx.state.get("pending"):
-                clear_pending(self.db, conversation_id)
+                await asyncio.to_thread(clear_pending, self.db, conversation_id)
             plan = await self._relay(ctx, stream)
             if plan is None:
-                return silent_turn(self.db, ctx)
+                return await asyncio.to_thread(silent_turn, self.db, ctx)
         else:
             plan = await self._dispatch(ctx, stream)
         turn = await asyncio.to_thread(finish_turn, self.db, ctx, plan)
@@ -180,7 +180,7 @@ class Assistant:
 
     async def _relay(self, ctx: TurnContext, stream: TurnStream) -> Plan | None:
         """Pass the message to the liaison side; acknowledge while waiting, stay quiet once claimed."""
-        ticket = handoff_of(self.db, ctx)
+        ticket = await asyncio.to_thread(handoff_of, self.db, ctx)
         if (
             ticket is not None
             and ticket.get("status") == "waiting"
@@ -256,7 +256,7 @@ class Assistant:
                 refusal(loc), list(START_SUGGESTIONS[replies.lang_of(loc)]), meta={"refused": True}
             )
         if name == "delete_data":
-            return self._ask_delete(ctx)
+            return await asyncio.to_thread(self._ask_delete, ctx)
         if name == "handoff":
             reason = intent.detail or "requested"
             if reason in SENSITIVE_REASONS and self._asks(ctx):
@@ -382,7 +382,9 @@ class Assistant:
                 mode="handoff" if ctx.mode == "handoff" else None,
                 state={"pending": None},
             )
-        erasure = delete_personal_data(self.db, ctx.conversation_id, now=self.clock())
+        erasure = await asyncio.to_thread(
+            delete_personal_data, self.db, ctx.conversation_id, now=self.clock()
+        )
         deleted = erasure.deleted
         text = replies.text(
             "delete_done", ctx.locale, messages=deleted.messages, intakes=deleted.intakes
@@ -415,9 +417,12 @@ class Assistant:
         from assistant.store.models import Handoff
 
         now = self.clock()
-        with self.db.session() as s:
-            items = [
-                handoff_item(s, row, now=now) for i in ticket_ids if (row := s.get(Handoff, i))
-            ]
-        for item in items:
+
+        def read() -> list[dict[str, Any]]:
+            with self.db.session() as s:
+                return [
+                    handoff_item(s, row, now=now) for i in ticket_ids if (row := s.get(Handoff, i))
+                ]
+
+        for item in await asyncio.to_thread(read):
             await self.bus.publish(LIAISON_TOPIC, {"type": "handoff_resolved", "data": item})

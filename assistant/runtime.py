@@ -59,6 +59,7 @@ def build_retriever(settings: Settings) -> Retriever:
     """Open the knowledge index in the data dir (created empty when there is none yet)."""
     embedder = make_embedder(
         settings.embedder,
+        cache_dir=settings.data_dir / "models",
         base_url=settings.llm_base_url,
         api_key=settings.openai_api_key.get_secret_value() if settings.openai_api_key else None,
         model=settings.embedding_model,

@@ -18,7 +18,14 @@ from assistant.intake_dialogue import public_intake
 from assistant.language import choose_language
 from assistant.plan import Plan
 from assistant.store.db import Database
-from assistant.store.models import Conversation, Handoff, Message, as_utc, utcnow
+from assistant.store.models import (
+    Conversation,
+    Handoff,
+    KnowledgeGap,
+    Message,
+    as_utc,
+    utcnow,
+)
 from assistant.text_input import sanitize_text
 
 logger = logging.getLogger(__name__)
@@ -67,6 +74,8 @@ class TurnContext:
     history: list[tuple[str, str]] = field(default_factory=list)
     # The turn already stored for this message (a retry): nothing is to be done again.
     replay: Turn | None = None
+    # Knowledge gaps the answer ran into, stored with the reply (one session for both).
+    gaps: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _topic(recent: list[Message]) -> tuple[str | None, list[str]]:
@@ -315,6 +324,8 @@ def finish_turn(db: Database, ctx: TurnContext, plan: Plan) -> Turn:
             s, ctx.conversation_id, "assistant", plan.text, citations=citations, meta=meta
         )
         message_id = msg.id
+        for gap in ctx.gaps:
+            s.add(KnowledgeGap(conversation_id=ctx.conversation_id, **gap))
     return Turn(
         message_id=message_id,
         text=plan.text,

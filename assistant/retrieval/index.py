@@ -100,6 +100,7 @@ class KnowledgeIndex:
         self._chunks: list[StoredChunk] | None = None
         self._lexical: LexicalIndex | None = None
         self._vectors: dict[str, np.ndarray] | None = None
+        self._count: int | None = None
 
     # ----- manifest -----------------------------------------------------------------
     @property
@@ -195,6 +196,7 @@ class KnowledgeIndex:
         self._chunks = None
         self._lexical = None
         self._vectors = None
+        self._count = None
 
     # ----- reads ---------------------------------------------------------------------
     def chunks(self) -> list[StoredChunk]:
@@ -235,8 +237,12 @@ class KnowledgeIndex:
             return self._lexical
 
     def count(self) -> int:
-        """Return the number of stored chunks."""
-        return int(self._collection.count())
+        """Return the number of stored chunks (remembered until the next write: a search asked
+        Chroma about three times per query, issue 13)."""
+        count = self._count
+        if count is None:
+            count = self._count = int(self._collection.count())
+        return count
 
     def query_vector(
         self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -15,6 +16,7 @@ from assistant.retrieval.answerability import (
     LinearAnswerability,
     answerability_features,
 )
+from assistant.retrieval.corpus import CorpusTables, audiences
 from assistant.retrieval.fusion import RankedList, fuse
 from assistant.retrieval.glossary import expand_query, pseudo_translation
 from assistant.retrieval.index import KnowledgeIndex, StoredChunk
@@ -25,7 +27,6 @@ from assistant.retrieval.intents import (
     asks_funding,
     asks_past,
     expand_intent,
-    is_historic_heading,
 )
 from assistant.retrieval.lexical import query_synonyms, query_terms, query_tokens, tokenize
 from assistant.retrieval.questions import QuestionBank, section_questions
@@ -137,13 +138,6 @@ def _norm_lang(lang: str | None) -> str:
     return "fr" if (lang or "").lower().startswith("fr") else "en"
 
 
-def _audiences(audience: str | None) -> list[str] | None:
-    """Return the audience values a filter accepts (None: no filter)."""
-    if not audience or audience == "all":
-        return None
-    return [audience, "all"]
-
-
 def _snippet(text: str, tokens: set[str], lang: str, limit: int = 200) -> str:
     """Pick the sentence that best matches the query, trimmed to about `limit` characters."""
     sentences = split_sentences(re.sub(r"\s+", " ", text)) or [text]
@@ -194,9 +188,24 @@ class HybridRetriever:
         self._registry = InstitutionRegistry([])
         self._bank_for: list[StoredChunk] | None = None
         self._bank = QuestionBank([], [], np.zeros((0, 1), dtype=np.float32))
+        self._tables_lock = threading.Lock()
+        self._tables: CorpusTables | None = None
         self._headings_for: list[StoredChunk] | None = None
         self._headings: dict[str, dict[str, tuple[set[str], set[str]]]] = {}
+        self._heading_postings: dict[str, dict[str, list[str]]] = {}
+        self._heading_positions: dict[str, dict[str, int]] = {}
         self._defining: set[str] = set()
+
+    def tables(self) -> CorpusTables:
+        """Return the lookup tables over the index's chunks (rebuilt after a write)."""
+        chunks = self.index.chunks()
+        tables = self._tables
+        if tables is None or tables.chunks is not chunks:
+            with self._tables_lock:
+                tables = self._tables
+                if tables is None or tables.chunks is not chunks:
+                    tables = self._tables = CorpusTables(chunks, self.index.vectors())
+        return tables
 
     def _heading_tokens(self) -> tuple[dict[str, dict[str, tuple[set[str], set[str]]]], set[str]]:
         """Return, cached per index state, each language's heading stems by section key, twice
@@ -217,6 +226,16 @@ class HybridRetriever:
                     full = set(tokenize(section, lang)) - _FORM_STEMS
                     core = set(tokenize(_BRACKETS.sub(" ", section), lang)) - _FORM_STEMS
                     headings.setdefault(lang, {})[key] = (full, core or full)
+            # Which headings hold each stem, in heading order: a question reads only those.
+            postings: dict[str, dict[str, list[str]]] = {}
+            for lang, by_key in headings.items():
+                for key, (full, _) in by_key.items():
+                    for stem in full:
+                        postings.setdefault(lang, {}).setdefault(stem, []).append(key)
+            self._heading_postings = postings
+            self._heading_positions = {
+                code: {key: i for i, key in enumerate(by_key)} for code, by_key in headings.items()
+            }
             self._headings, self._defining, self._headings_for = headings, defining, chunks
         return self._headings, self._defining
 
@@ -234,9 +253,12 @@ class HybridRetriever:
         asked = set().union(*terms)
         hits: list[tuple[str, float]] = []
         headings, defining = self._heading_tokens()
-        for key, (heading, core) in headings.get(lang, {}).items():
-            if not heading or not (asked & heading):
-                continue
+        by_key = headings.get(lang, {})
+        postings = self._heading_postings.get(lang, {})
+        matched = {key for stem in asked for key in postings.get(stem, ())}
+        # In heading order, as a walk over every heading would meet them (ties keep that order).
+        for key in sorted(matched, key=self._heading_positions.get(lang, {}).__getitem__):
+            heading, core = by_key[key]
             recall = sum(weight(stems) for stems in terms if stems & heading) / total
             precision = max(
                 sum(weight({tok}) for tok in part if tok in asked)
@@ -251,7 +273,7 @@ class HybridRetriever:
     def _where(self, audience: str | None, institution: str | None) -> dict[str, Any] | None:
         """Build the Chroma filter for audience and institution."""
         clauses: list[dict[str, Any]] = []
-        auds = _audiences(audience)
+        auds = audiences(audience)
         if auds:
             clauses.append({"audience": {"$in": auds}})
         if institution:
@@ -259,21 +281,6 @@ class HybridRetriever:
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def _allowed_mask(
-        self, chunks: list[StoredChunk], audience: str | None, institution: str | None
-    ) -> np.ndarray:
-        """Return a boolean mask of chunks passing the audience/institution filter."""
-        auds = _audiences(audience)
-        inst = (institution or "").lower()
-        return np.array(
-            [
-                (auds is None or c.metadata.get("audience", "all") in auds)
-                and (not inst or c.metadata.get("institution", "") in ("", inst))
-                for c in chunks
-            ],
-            dtype=bool,
-        )
 
     # ----- single-method rankings (chunk ids, best first) ------------------------------
     def _dense_ranking(
@@ -296,15 +303,11 @@ class HybridRetriever:
 
         With `without_lang`, only sections that have no version in that language are ranked.
         """
-        chunks = self.index.chunks()
+        tables = self.tables()
+        chunks = tables.chunks
         lexical = self.index.lexical()
         terms = query_terms(text, lang)
-        mask = self._allowed_mask(chunks, audience, institution)
-        if without_lang:
-            covered = {
-                c.metadata.get("key") for c in chunks if c.metadata.get("lang") == without_lang
-            }
-            mask &= np.array([c.metadata.get("key") not in covered for c in chunks], dtype=bool)
+        mask = tables.mask(audience, institution, without_lang)
         t = self.tuning
         hits = lexical.search(
             terms,
@@ -322,7 +325,7 @@ class HybridRetriever:
     # ----- assembling passages ----------------------------------------------------------
     def _by_id(self) -> dict[str, StoredChunk]:
         """Map chunk ids to stored chunks."""
-        return {c.chunk_id: c for c in self.index.chunks()}
+        return self.tables().by_id
 
     def _ranked(
         self, hits: list[tuple[str, float]], by_id: dict[str, StoredChunk], weight: float
@@ -357,9 +360,7 @@ class HybridRetriever:
         k: int,
     ) -> list[Passage]:
         """Build passages for the top keys."""
-        by_key: dict[str, list[StoredChunk]] = {}
-        for c in self.index.chunks():
-            by_key.setdefault(str(c.metadata.get("key", c.chunk_id)), []).append(c)
+        by_key = self.tables().by_key
         token_set = set(tokens)
         out: list[Passage] = []
         for key, score in scored[:k]:
@@ -510,19 +511,20 @@ class HybridRetriever:
         """Return the fused candidate sections with their evidence, before reranking."""
         t = self.tuning
         lang = _norm_lang(lang)
-        by_id = self._by_id()
+        tables = self.tables()
+        by_id = tables.by_id
         embedder = self.index.embedder
         fr = lang == "fr"
-        vector = embedder.embed_query(query)
+        pseudo = pseudo_translation(query, lang)
+        # The embedder is English-trained: a French query is also searched with its English
+        # glossary terms, embedded together with it (one model call, not two).
+        vectors = embedder.embed_queries([query, pseudo] if pseudo and fr else [query])
+        vector, pseudo_vectors = vectors[0], list(vectors[1:])
         dense_hits = self._dense_ranking(vector, audience, institution)
         dense_list = self._ranked(dense_hits, by_id, t.dense_weight_fr if fr else t.dense_weight)
         lists = [dense_list]
         best_dense = max((s for _, s in dense_hits), default=0.0)
-        pseudo = pseudo_translation(query, lang)
-        pseudo_vectors: list[np.ndarray] = []
-        if pseudo and fr:
-            # The embedder is English-trained: also search with the query's English glossary terms.
-            pseudo_vectors.append(embedder.embed_query(pseudo))
+        if pseudo_vectors:
             exp_hits = self._dense_ranking(pseudo_vectors[0], audience, institution)
             lists.append(self._ranked(exp_hits, by_id, t.expanded_weight))
             best_dense = max(best_dense, max((s for _, s in exp_hits), default=0.0))
@@ -565,18 +567,13 @@ class HybridRetriever:
             tokens = tokens + fb_tokens
 
         fused = fuse(lists, t.fusion_fr if fr else t.fusion, t.rrf_k)
-        asked = self.question_bank().best(vector)
-        allowed = self._allowed_keys(by_id, audience, institution)
-        asked = {k: v for k, v in asked.items() if k in allowed}
-        meta_by_key: dict[str, dict[str, Any]] = {}
-        langs_by_key: dict[str, set[str]] = {}
-        historic: set[str] = set()
-        for c in by_id.values():
-            key = str(c.metadata.get("key"))
-            meta_by_key.setdefault(key, c.metadata)
-            langs_by_key.setdefault(key, set()).add(str(c.metadata.get("lang")))
-            if is_historic_heading(str(c.metadata.get("section", ""))):
-                historic.add(key)
+        allowed = tables.allowed_keys(audience, institution)
+        asked, top_asked, best_asked = self.question_bank().best_allowed(vector, allowed, 5)
+        meta_by_key, langs_by_key, historic = (
+            tables.meta_by_key,
+            tables.langs_by_key,
+            tables.historic,
+        )
         gathered = Gathered(
             lang=lang,
             fused=fused,
@@ -589,7 +586,6 @@ class HybridRetriever:
             langs_by_key=langs_by_key,
             historic=historic,
         )
-        dense_by_key = self._dense_by_key(by_id, [vector, *pseudo_vectors])
         bm25_by_key: dict[str, tuple[float, float]] = {}
         for cid, score, cov in bm25_hits:
             key = str(by_id[cid].metadata.get("key")) if cid in by_id else ""
@@ -598,16 +594,16 @@ class HybridRetriever:
         heading_by_key = dict(heading_hits)
         top_bm25 = max((s for s, _ in bm25_by_key.values()), default=0.0) or 1.0
         top_fused = max(fused.values(), default=0.0) or 1.0
-        top_asked = max(asked.values(), default=0.0)
         order = sorted(fused, key=lambda k: -fused[k])[: t.rerank_pool]
-        order += [k for k in sorted(asked, key=lambda k: -asked[k])[:5] if k not in order]
+        order += [k for k in best_asked if k not in order]
+        dense_by_key = tables.dense_by_key(order, [vector, *pseudo_vectors])
         demote_past = not asks_past(query)
         out: list[SectionCandidate] = []
         for rank, key in enumerate(order, start=1):
             meta = meta_by_key.get(key, {})
             dense = dense_by_key.get(key, 0.0)
             bm25, cov = bm25_by_key.get(key, (0.0, 0.0))
-            question = asked.get(key, 0.0)
+            question = asked(key)
             evidence = {
                 "fused": fused.get(key, 0.0) / top_fused,
                 "fused_rank": 1.0 / rank,
@@ -632,34 +628,6 @@ class HybridRetriever:
                 )
             )
         return out, gathered
-
-    def _dense_by_key(
-        self, by_id: dict[str, StoredChunk], vectors: list[np.ndarray]
-    ) -> dict[str, float]:
-        """Return each section's best cosine with the query's vectors (every section, not only
-        the nearest few: a candidate found by keywords or questions gets its true similarity)."""
-        stored = self.index.vectors()
-        best: dict[str, float] = {}
-        ids = [cid for cid in by_id if cid in stored]
-        if not ids:
-            return best
-        matrix = np.vstack([stored[cid] for cid in ids])
-        sims = np.max(
-            np.vstack([matrix @ np.asarray(v, dtype=np.float32) for v in vectors]), axis=0
-        )
-        for cid, sim in zip(ids, sims.tolist(), strict=True):
-            key = str(by_id[cid].metadata.get("key", cid))
-            if sim > best.get(key, -1.0):
-                best[key] = float(sim)
-        return best
-
-    def _allowed_keys(
-        self, by_id: dict[str, StoredChunk], audience: str | None, institution: str | None
-    ) -> set[str]:
-        """Return the section keys that pass the audience/institution filter."""
-        chunks = list(by_id.values())
-        mask = self._allowed_mask(chunks, audience, institution)
-        return {str(c.metadata.get("key")) for c, ok in zip(chunks, mask, strict=True) if ok}
 
     def _institution_titles(self, query: str, lang: str) -> list[str]:
         """Return the guides' names of the institutions the question names by another name."""
@@ -764,7 +732,7 @@ class HybridRetriever:
 
     def passage(self, key: str, lang: str) -> Passage | None:
         """Return the passage stored under a section key, in `lang` when a version exists."""
-        chunks = [c for c in self.index.chunks() if str(c.metadata.get("key")) == key]
+        chunks = self.tables().by_key.get(key, [])
         if not chunks:
             return None
         order = {c.chunk_id: i for i, c in enumerate(chunks)}

@@ -18,6 +18,7 @@ def _embedder_for(settings: Any) -> Any:
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     return make_embedder(
         settings.embedder,
+        cache_dir=settings.data_dir / "models",
         base_url=settings.llm_base_url,
         api_key=key,
         model=settings.embedding_model,

@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from assistant.conversations import authorize
 from assistant.engine import Assistant
 from assistant.errors import AuthError, ForbiddenError
 from assistant.liaisons import active_liaison_by_token
 from assistant.runtime import Runtime
-from assistant.store.models import Liaison
+from assistant.store.models import Conversation, Liaison
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -40,6 +41,20 @@ def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str |
 
 
 TokenDep = Annotated[str | None, Depends(bearer_token)]
+
+
+def authorized_conversation(
+    conversation_id: str, runtime: RuntimeDep, token: TokenDep
+) -> Conversation:
+    """Return the conversation whose token the request carries; 404 unknown, 401 otherwise.
+
+    A dependency, so FastAPI runs it once per request (in its thread pool, off the event loop)
+    for every part that needs it: the message rate limit and the route share one database read.
+    """
+    return authorize(runtime.db, conversation_id, token)
+
+
+ConversationDep = Annotated[Conversation, Depends(authorized_conversation)]
 
 
 def require_liaison(runtime: RuntimeDep, token: TokenDep, request: Request) -> Liaison:

@@ -17,10 +17,9 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from assistant.conversations import authorize
 from assistant.ratelimit import Decision, RateLimiter, limit_text, make_rate_limiter
 from assistant.runtime import Runtime
-from channels.web.deps import RuntimeDep, TokenDep
+from channels.web.deps import ConversationDep, RuntimeDep
 
 LIMITER_KEY = "rate_limiter"
 HOUR_S = 3600.0
@@ -183,7 +182,7 @@ def limit_new_conversations(
 
 
 def limit_messages(
-    conversation_id: str, request: Request, runtime: RuntimeDep, token: TokenDep
+    conversation_id: str, request: Request, runtime: RuntimeDep, conv: ConversationDep
 ) -> None:
     """Refuse (429) a message when its conversation sent too many this minute.
 
@@ -193,7 +192,6 @@ def limit_messages(
     limit = runtime.settings.rate_messages_per_minute
     if not limit:
         return
-    conv = authorize(runtime.db, conversation_id, token)
     decision = rate_limiter(runtime).hit(f"msg-conv:{conversation_id}", limit, MINUTE_S)
     if not decision.allowed:
         lang = conv.locale or preferred_locale(request.headers.get("accept-language")) or "en"

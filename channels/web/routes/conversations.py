@@ -27,7 +27,7 @@ from assistant.events import conversation_topic
 from assistant.store.locks import ConversationLocks
 from assistant.text_input import MAX_TEXT, validate_message_text
 from channels.web.backpressure import UNAVAILABLE_TEXT, say, turn_gate
-from channels.web.deps import AssistantDep, RuntimeDep, TokenDep
+from channels.web.deps import AssistantDep, ConversationDep, RuntimeDep, TokenDep
 from channels.web.ratelimit import limit_messages, limit_new_conversations
 from channels.web.sse import (
     MAX_STREAMS_PER_CONVERSATION,
@@ -267,7 +267,7 @@ async def post_message(
     request: Request,
     runtime: RuntimeDep,
     assistant: AssistantDep,
-    token: TokenDep,
+    conv: ConversationDep,
     accept: Annotated[str | None, Header()] = None,
     idempotency_key: Annotated[
         str | None,
@@ -279,7 +279,6 @@ async def post_message(
     ] = None,
 ) -> Any:
     """Handle one message from the person."""
-    conv = await anyio.to_thread.run_sync(authorize, runtime.db, conversation_id, token)
     client_id = body.client_message_id or idempotency_key
     release = await turn_gate(runtime.extras).enter(conv.locale)
     if accept and "text/event-stream" in accept:

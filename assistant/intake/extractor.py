@@ -46,6 +46,8 @@ _READ_AS_ASKED = frozenset({"asked", "whole", "vocab"})
 # when the field decision gives that field at least this chance ("make it 3 students starting
 # next fall" changes both; "im quitting my job next term" is no start term). Not tuned yet.
 SUMMARY_FIELD_MIN_CHANCE = 0.05
+# Fields that describe the organization, which its own name may tell ("Calgary Food Bank").
+_ORGANIZATION_FACTS = frozenset({"industry", "location", "organization_size"})
 _BARE_NUMBER = re.compile(r"\s*\d+(?:[.,]\d+)?\s*[.!]?\s*")
 _CODE = re.compile(r"[a-z][a-z0-9_]*")  # a vocabulary's code ("computer_science"), not free words
 
@@ -102,10 +104,35 @@ def _opener_cues(kind: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 def _opener_values(kind: str, text: str, found: Extracted, today: date, locale: str) -> None:
-    """Fill a free-text field a first message introduces by its cue, when nothing else read it."""
+    """Fill a free-text field a first message introduces by its cue, when nothing else read it.
+
+    The words of such a value are no other field's: "i run programs at remote village outreach
+    society" names no remote work, so the rest of the message is read again without them. What a
+    name says of the organization itself (its sector, its town) stays: "Clinique Physio ...".
+    """
     folded = fold(text)
     if len(folded) != len(text):
         return
+    spans = _cued_values(kind, text, folded, found, today, locale)
+    if not spans:
+        return
+    blanked = list(text)
+    for start, end in spans:
+        blanked[start:end] = "," * (end - start)
+    again = extract_fields(kind, "".join(blanked), asking=None, today=today, locale=locale)
+    for name in list(found.values):
+        if name in _ORGANIZATION_FACTS or found.sources.get(name) != "vocab":
+            continue
+        if name not in again.values:
+            found.values.pop(name)
+            found.sources.pop(name, None)
+
+
+def _cued_values(
+    kind: str, text: str, folded: str, found: Extracted, today: date, locale: str
+) -> list[tuple[int, int]]:
+    """Fill the opener's cued free-text fields; return the spans of the values taken."""
+    spans: list[tuple[int, int]] = []
     specs = fields_for(kind)
     for name, pattern in _opener_cues(kind):
         m = pattern.search(folded)
@@ -119,6 +146,8 @@ def _opener_values(kind: str, text: str, found: Extracted, today: date, locale: 
             continue
         found.values[name] = value
         found.sources[name] = "pattern"
+        spans.append((m.start("value"), m.end("value")))
+    return spans
 
 
 def _whole_lists(kind: str, text: str, found: Extracted, today: date, locale: str) -> None:

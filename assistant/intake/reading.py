@@ -62,6 +62,9 @@ def place(state: IntakeState, found: Extraction, *, correcting: bool) -> None:
     At the summary a correction may change any field: the summary is shown again before submitting.
     """
     answered = state.asking is not None and state.asking in found.values
+    # "i'm a full time student" asked for the name is no name: the words answer another question,
+    # so what they give fills that empty field instead of being lost.
+    unanswerable = state.asking is not None and not answered and state.asking in found.errors
     for name in list(found.values):
         origin = found.sources.get(name, "vocab")
         known = state.fields.get(name) is not None
@@ -71,7 +74,7 @@ def place(state: IntakeState, found: Extraction, *, correcting: bool) -> None:
             continue
         if origin == "pattern" and (not known or correcting):
             continue
-        if origin == "vocab" and not known and answered:
+        if origin == "vocab" and not known and (answered or unanswerable):
             continue
         logger.debug("dropped %s: not asked, not named (%s)", name, origin)
         found.values.pop(name)

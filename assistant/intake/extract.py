@@ -15,7 +15,7 @@ from assistant.intake.names import find_org_after_name, find_person_name, place_
 from assistant.intake.numbers import parse_number
 from assistant.intake.questions import blank_questions, is_answer_like
 from assistant.intake.schemas import FieldSpec, fields_for
-from assistant.intake.terms import MONTH_WORDS, RULED_OUT, find_terms, parse_term
+from assistant.intake.terms import MONTH_WORDS, RULED_OUT, find_terms, parse_term, set_against
 from assistant.intake.validators import InvalidValue, ParseContext
 from assistant.understanding.protocols import Extracted
 
@@ -184,7 +184,10 @@ def _rule_terms(w: _Work, correcting: bool) -> None:
         if w.free(h.start, h.end) and not _negated(w, h.start)
     ]
     if hits:
-        hit = hits[-1] if correcting else hits[0]
+        # "make it fall not summer, we're swamped in july": the term set against another is the
+        # one meant; otherwise a correction's last term, an answer's first.
+        chosen = [h for h in hits if set_against(w.folded, h.end)]
+        hit = chosen[0] if chosen else hits[-1] if correcting else hits[0]
         w.put(
             "start_term" if w.kind == "employer" else "preferred_term",
             hit.value,

@@ -209,7 +209,7 @@ def _resolve(match: re.Match[str], today: date) -> str | None:
             word in _AMBIGUOUS_SEASONS
             and not qualified
             and match.group(0) != match.string.strip(" .!")
-            and not _SET_AGAINST.match(match.string, match.end())
+            and not set_against(match.string, match.end())
         ):
             return None
         season = SEASON_WORDS[word]
@@ -235,6 +235,11 @@ def _resolve(match: re.Match[str], today: date) -> str | None:
     if groups["asap"]:
         return next_term(today)
     return None
+
+
+def set_against(folded: str, end: int) -> bool:
+    """Say whether the term ending at `end` is set against another ("fall, not summer")."""
+    return _SET_AGAINST.match(folded, end) is not None
 
 
 def find_terms(text: str, today: date) -> list[TermHit]:

@@ -99,6 +99,55 @@ TEXT_LABELS: dict[str, str] = {
     "sam at gmail": "email",
     "Harvard of the North": "institution",
     "I don't know": "interests",
+    # Blind dialogs set 3.
+    "it would be a field placement, helping with our community outreach": "wil_type",
+    "they'd help run our drop-in programs, call volunteers and do some data entry": (
+        "role_description"
+    ),
+    "ils feraient de la conception de ponceaux pis des inspections de chantier avec nos "
+    "ingénieurs": "role_description",
+    "it's a 4 month placement, full time": "duration_months",
+    "i'm a full time student": "enrollment_status",
+    "i'm part-time this year bc i work 2 jobs": "enrollment_status",
+    "i'm a canadian citizen": "residency_status",
+    "i'm an international student from nigeria, on a study permit": "residency_status",
+    "ok good to know. i'd like to start next fall": "preferred_term",
+    "j'aimerais ça travailler dans le solaire pis les bâtiments commerciaux": "interests",
+    "ça m'intéresse surtout la pédiatrie pis l'urgence": "interests",
+    "mostly interested in wetland ecology and water quality testing": "interests",
+    "je suis intéressée par l'illustration pis l'identité visuelle pour des OBNL": "interests",
+    "je voudrais faire de l'entrepreneuriat, lancer mon petit studio avec l'appui de l'école": (
+        "wil_type"
+    ),
+    "un étudiant ça suffit": "students_count",
+    "we only need one student for now": "students_count",
+    "we can take 2 students": "students_count",
+    "on prendrait juste un étudiant": "students_count",
+    "ce serait une expérience de travail dans leur programme, pas un stage coop": "wil_type",
+    "c'est pour leur stage clinique obligatoire, la pratique professionnelle qu'ils doivent faire "
+    "pour avoir leur diplôme": "wil_type",
+    "my email is dale.oreilly@chinooksprocket.com": "contact_email",
+    "mon courriel c'est me.levesque@physio3soeurs.ca pis mon cell 403-555-0166": "contact_email",
+    "my email is paris.c@rvos.ca and my cell is 403-555-0187": "contact_email",
+    "email is april@bureau404.io": "contact_email",
+    "on est 4 avec moi": "organization_size",
+    "ok cool. it's paid, $24 an hour": "hourly_wage",
+    "ok good to know thx. yes it's paid, $18.50/hr": "hourly_wage",
+    "ok good to know. it's paid, $22/hr": "hourly_wage",
+    "oui 22$/h": "hourly_wage",
+    "yes paid, $18/hr": "hourly_wage",
+    "ok. donc oui c'est payé, 18 $/h": "hourly_wage",
+    "Oui, 24 $ de l'heure.": "hourly_wage",
+    "ok merci. le titre du poste ce serait Assistant(e) en physiothérapie": "role_title",
+    "ok parfait. le salaire serait 23$ de l'heure": "hourly_wage",
+    "ok. ça durerait 4 mois": "duration_months",
+    "ok merci. mes intérêts : musées, patrimoine francophone, organismes communautaires": (
+        "interests"
+    ),
+    "we'd want 3 apprentices if possible": "students_count",
+    "it's a hybrid role, 2 days a week in the airdrie office": "work_arrangement",
+    "ce serait un stage (internship) de 8 mois, payé": "wil_type",
+    "it's a year-long commitment for the on-the-job part": "duration_months",
     "Merci, le résumé est maintenant exact. Vous pouvez soumettre l'offre aux établissements, "
     "c'est confirmé de notre côté.": "none",
 }
@@ -187,14 +236,15 @@ def main() -> None:
         seeded,
     )
     blind: list[dict[str, Any]] = []
-    for name in ("set1", "dialogs2"):
+    for name in ("set1", "dialogs2", "dialogs3"):
         raw = yaml.safe_load((ROOT / "blind" / name / "dialogs.yaml").read_text(encoding="utf-8"))
         for dialog in raw["dialogs"]:
             blind += play(dialog, TODAY)
     _write(
         OUT / "from_dialogs.yaml",
-        "# Seeded by evals/seed_fields.py from the scored blind dialogs (set1, dialogs2): training\n"
-        "# data now, no longer blind. Do not edit by hand: fix a label in the script's TEXT_LABELS.\n",
+        "# Seeded by evals/seed_fields.py from the scored blind dialogs (set1, dialogs2,\n"
+        "# dialogs3): training data now, no longer blind. Do not edit by hand: fix a label in the\n"
+        "# script's TEXT_LABELS.\n",
         blind,
     )
 

@@ -15,7 +15,7 @@ from assistant.intake.names import find_org_after_name, find_person_name, place_
 from assistant.intake.numbers import parse_number
 from assistant.intake.questions import blank_questions, is_answer_like
 from assistant.intake.schemas import FieldSpec, fields_for
-from assistant.intake.terms import MONTH_WORDS, find_terms, parse_term
+from assistant.intake.terms import MONTH_WORDS, RULED_OUT, find_terms, parse_term, set_against
 from assistant.intake.validators import InvalidValue, ParseContext
 from assistant.understanding.protocols import Extracted
 
@@ -138,11 +138,6 @@ def _rule_numbers(w: _Work) -> None:
                 # "a 6-person software company": leave "software" for the industry.
                 span = m.span("n3") if m.group("n3") else m.span()
                 w.put("organization_size", raw.replace(",", ""), span)
-        for m in pat.STUDENTS_RE.finditer(f):
-            if w.free(*m.span()):
-                # Claim only the number: the nouns after it also name the WIL type and program.
-                w.put("students_count", m.group(0), m.span("n"))
-                break
         for m in pat.MONTH_RANGE_RE.finditer(f):
             first, last = MONTH_WORDS[m.group("a")], MONTH_WORDS[m.group("b")]
             # Leave the span unclaimed: its first month is also the start term.
@@ -152,6 +147,12 @@ def _rule_numbers(w: _Work) -> None:
             if w.free(*m.span()):
                 raw = m.group("n") + " months" if m.group("n") else m.group("y") + " year"
                 w.put("duration_months", raw, m.span())
+        # After the length: "a 4 month placement" is a length, not four students.
+        for m in pat.STUDENTS_RE.finditer(f):
+            if w.free(*m.span()):
+                # Claim only the number: the nouns after it also name the WIL type and program.
+                w.put("students_count", m.group(0), m.span("n"))
+                break
         for m in pat.PAID_RE.finditer(f):
             w.put("paid", m.group("no") is None, m.span())
     else:
@@ -166,10 +167,7 @@ def _rule_numbers(w: _Work) -> None:
 
 
 # "fall, not winter", "l'automne, pas l'hiver", "instead of mru": the value after it is ruled out.
-_NEGATION = re.compile(
-    r"(?<![\w])(?:(?:not|no|pas)(?:\s+(?:an?|the|in|un|une|en|le|la|l'|de|du|d'))?|instead of|"
-    r"rather than|au lieu de|au lieu d'|plutot que|plutot qu')\s*$"
-)
+_NEGATION = re.compile(r"(?<![\w])" + RULED_OUT + r"\s*$")
 
 
 def _negated(w: _Work, start: int) -> bool:
@@ -186,7 +184,10 @@ def _rule_terms(w: _Work, correcting: bool) -> None:
         if w.free(h.start, h.end) and not _negated(w, h.start)
     ]
     if hits:
-        hit = hits[-1] if correcting else hits[0]
+        # "make it fall not summer, we're swamped in july": the term set against another is the
+        # one meant; otherwise a correction's last term, an answer's first.
+        chosen = [h for h in hits if set_against(w.folded, h.end)]
+        hit = chosen[0] if chosen else hits[-1] if correcting else hits[0]
         w.put(
             "start_term" if w.kind == "employer" else "preferred_term",
             hit.value,
@@ -237,7 +238,8 @@ def _gazetteers(w: _Work, f: str, correcting: bool) -> None:
         for h in _hits(w, gz.PROGRAM_AREAS):
             after = f[h.end : h.end + 40]
             before = f[max(0, h.start - 40) : h.start]
-            if re.match(r"\s+(?:[a-z-]+\s+){0,2}?" + pat.STUDENT_NOUN, after) or re.search(
+            # Up to three words between: "computer science or software dev students".
+            if re.match(r"\s+(?:[a-z-]+\s+){0,3}?" + pat.STUDENT_NOUN, after) or re.search(
                 pat.STUDENT_NOUN + r"\s+(?:(?:in|from|studying|for|en|de|d'|pour)\s*)?$", before
             ):
                 programs.append(h)
@@ -460,7 +462,9 @@ def keep_known_names(
     """Drop a new name that would replace a known one unless asked for or corrected."""
     for name in ("full_name", "contact_name"):
         known = fields.get(name) and asking != name
-        if name in found.values and known and not has_correction_cue(text):
+        # A name the message names ("my name is spelled Dakotah") is a change, cue or not.
+        named = found.sources.get(name) == "named"
+        if name in found.values and known and not has_correction_cue(text) and not named:
             found.values.pop(name)
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from assistant.intake.extract import extract_fields
 from assistant.intake.gazetteers import fold
 from assistant.intake.schemas import fields_for
-from assistant.intake.validators import InvalidValue, ParseContext
+from assistant.intake.validators import InvalidValue, ParseContext, validate_person_name
 from assistant.understanding.classifier import TextClassifier
 from assistant.understanding.examples import context
 from assistant.understanding.models import field_target_model, masked
@@ -46,6 +46,9 @@ _READ_AS_ASKED = frozenset({"asked", "whole", "vocab"})
 # when the field decision gives that field at least this chance ("make it 3 students starting
 # next fall" changes both; "im quitting my job next term" is no start term). Not tuned yet.
 SUMMARY_FIELD_MIN_CHANCE = 0.05
+# Fields that describe the organization, which its own name may tell ("Calgary Food Bank").
+_ORGANIZATION_FACTS = frozenset({"industry", "location", "organization_size"})
+_QUOTED = re.compile(r"[«“\"]\s*([^«»“”\"]{2,120}?)\s*[»”\"]")
 _BARE_NUMBER = re.compile(r"\s*\d+(?:[.,]\d+)?\s*[.!]?\s*")
 _CODE = re.compile(r"[a-z][a-z0-9_]*")  # a vocabulary's code ("computer_science"), not free words
 
@@ -102,10 +105,35 @@ def _opener_cues(kind: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 def _opener_values(kind: str, text: str, found: Extracted, today: date, locale: str) -> None:
-    """Fill a free-text field a first message introduces by its cue, when nothing else read it."""
+    """Fill a free-text field a first message introduces by its cue, when nothing else read it.
+
+    The words of such a value are no other field's: "i run programs at remote village outreach
+    society" names no remote work, so the rest of the message is read again without them. What a
+    name says of the organization itself (its sector, its town) stays: "Clinique Physio ...".
+    """
     folded = fold(text)
     if len(folded) != len(text):
         return
+    spans = _cued_values(kind, text, folded, found, today, locale)
+    if not spans:
+        return
+    blanked = list(text)
+    for start, end in spans:
+        blanked[start:end] = "," * (end - start)
+    again = extract_fields(kind, "".join(blanked), asking=None, today=today, locale=locale)
+    for name in list(found.values):
+        if name in _ORGANIZATION_FACTS or found.sources.get(name) != "vocab":
+            continue
+        if name not in again.values:
+            found.values.pop(name)
+            found.sources.pop(name, None)
+
+
+def _cued_values(
+    kind: str, text: str, folded: str, found: Extracted, today: date, locale: str
+) -> list[tuple[int, int]]:
+    """Fill the opener's cued free-text fields; return the spans of the values taken."""
+    spans: list[tuple[int, int]] = []
     specs = fields_for(kind)
     for name, pattern in _opener_cues(kind):
         m = pattern.search(folded)
@@ -119,6 +147,8 @@ def _opener_values(kind: str, text: str, found: Extracted, today: date, locale: 
             continue
         found.values[name] = value
         found.sources[name] = "pattern"
+        spans.append((m.start("value"), m.end("value")))
+    return spans
 
 
 def _whole_lists(kind: str, text: str, found: Extracted, today: date, locale: str) -> None:
@@ -137,6 +167,33 @@ def _whole_lists(kind: str, text: str, found: Extracted, today: date, locale: st
             continue
         if isinstance(whole, list) and set(value) < set(whole):
             found.values[name] = whole
+
+
+def respelled(known: str, new: Any) -> Any:
+    """Return a known full name with one of its words respelled, when the new value is that word.
+
+    "My name is spelled Dakotah" at the summary changes "Dakota Fairweather" to "Dakotah
+    Fairweather", not to "Dakotah": one word close in spelling (one or two letters apart) to one
+    word of the known name replaces it.
+    """
+    words = known.split()
+    if not isinstance(new, str) or len(new.split()) != 1 or len(words) < 2:
+        return new
+    near = [i for i, w in enumerate(words) if _letters_apart(fold(w), fold(new)) <= 2]
+    if len(near) != 1:
+        return new
+    words[near[0]] = new
+    return " ".join(words)
+
+
+def _letters_apart(a: str, b: str) -> int:
+    """Return the edit distance between two short words."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
 
 
 class LearnedFieldExtractor:
@@ -177,7 +234,7 @@ class LearnedFieldExtractor:
         if asked is None and not known:
             _opener_values(kind, text, found, today, locale)
         if asked is None and correcting and known and text.strip():
-            return self._summary_change(kind, text, found, today, locale)
+            return self._summary_change(kind, text, found, known, today, locale)
         if asked is None or not text.strip():
             return found  # an opener or a summary change: every field is read by its own shape
         if _BARE_NUMBER.fullmatch(text) and asked in found.values:
@@ -212,7 +269,13 @@ class LearnedFieldExtractor:
         return out
 
     def _summary_change(
-        self, kind: str, text: str, found: Extracted, today: date, locale: str
+        self,
+        kind: str,
+        text: str,
+        found: Extracted,
+        known: dict[str, Any],
+        today: date,
+        locale: str,
     ) -> Extracted:
         """Read a change said at the summary: the field its words give, by the learned decision.
 
@@ -238,8 +301,25 @@ class LearnedFieldExtractor:
                 found.values[label] = value
                 found.sources[label] = "named"
                 found.adding.add(label)
+        if specs[label].free_text and found.sources.get(label) != "named":
+            # "my name is spelled Dakotah": the words after the field's name and lead-in.
+            named = self._read(kind, text, label, today, locale, True)
+            if named.sources.get(label) == "named":
+                found.values[label] = named.values[label]
+                found.sources[label] = "named"
         if label not in found.values:
             return found
+        if specs[label].type == "list" and found.sources.get(label) != "named":
+            # "ah pis ajoute SAIT aussi": at the summary a list is added to, unless the message
+            # rules one of its values out ("mru, not sait"), which says the list it wants.
+            try:
+                whole = specs[label].validate(text, ParseContext(today, locale))
+            except InvalidValue:
+                whole = found.values[label]
+            if not set(whole) - set(found.values[label]):
+                found.adding.add(label)
+        if specs[label].validate is validate_person_name:
+            found.values[label] = respelled(str(known.get(label) or ""), found.values[label])
         chance = self._chances(kind, text, None)
         for name in list(found.values):
             if name == label or found.sources.get(name) == "named":
@@ -274,6 +354,19 @@ class LearnedFieldExtractor:
         )
         if asked is None:
             return found
+        quoted = _QUOTED.findall(text)
+        if fields_for(kind)[asked].free_text and len(quoted) == 1:
+            # Exact: a value typed between quotes is the value, whatever words are around it
+            # ("change le nom pour « Le Hibou Distrait Café-Traiteur », c'est le nom officiel").
+            try:
+                found.values[asked] = fields_for(kind)[asked].validate(
+                    quoted[0].strip(), ParseContext(today, locale)
+                )
+                found.sources[asked] = "named"
+                found.errors.pop(asked, None)
+                return found
+            except InvalidValue:
+                pass
         if asked in found.values and not fields_for(kind)[asked].free_text:
             return found  # a parsed value (a number, a term) has no lead-in words to drop
         rest = _after_leadin(kind, asked, text)

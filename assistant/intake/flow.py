@@ -154,6 +154,9 @@ def _confirming(state: IntakeState, lead: str, locale: str) -> IntakeStep:
     return step
 
 
+ASKS_BEFORE_MOVING_ON = 2  # times a field is asked in a row before the others go first
+
+
 def _ask_next(state: IntakeState, lead: str, locale: str) -> IntakeStep:
     # Like a liaison: an unclear answer to the question just asked is asked again at once; an
     # unclear detail volunteered earlier ("final year" in the opener) waits for its turn in the
@@ -162,7 +165,13 @@ def _ask_next(state: IntakeState, lead: str, locale: str) -> IntakeStep:
     if not missing:
         return _confirming(state, lead, locale)
     redo = state.asking in state.invalid and state.asking in missing
-    name = state.asking if redo and state.asking else missing[0]
+    # A question asked twice without an answer waits for the end: the person is telling other
+    # things, and the form must not stall on one field while they do.
+    fresh = [f for f in missing if state.asked.count(f) < ASKS_BEFORE_MOVING_ON]
+    if redo and state.asking and state.asking in fresh:
+        name = state.asking
+    else:
+        name = fresh[0] if fresh else missing[0]
     reask = name in state.invalid
     state.status, state.asking = "collecting", name
     state.asked.append(name)

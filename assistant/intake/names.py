@@ -38,6 +38,13 @@ FROM_NAME_RE = re.compile(
     r"^\s*(?i:" + _GREETING + r")(?P<name>" + _CAP + r"(?:[ \t]+" + _CAP + r"){0,2})"
     r"(?=[ \t]+(?:from|de|du|d'|chez|with)[ \t]*[A-ZÀ-Ý])"
 )
+# The same typed in lower case on a phone: "salut, jean-françois côté du groupe génie boréal-ouest".
+# Only a full name (two or three words) with a greeting before it and a business after it counts.
+FROM_LOWER_NAME_RE = re.compile(
+    r"^\s*(?i:(?:hi|hey|hello|bonjour|bonsoir|salut|allo|allô)[\s,!.]+)"
+    r"(?P<name>" + _WORD + r"(?:[ \t]+" + _WORD + r"){1,2})"
+    r"(?=[ \t]+(?:from|de|du|d'|chez|with)[ \t]*\w)"
+)
 # Words that make a phrase a business: "Kowalski Holdings", "Boisvert et fils", "Acme Inc".
 ORG_DESIGNATOR = (
     r"(?:inc|ltd|ltee|ltée|llc|corp|co|cie|enr|group|groupe|holdings|services|solutions|"
@@ -215,27 +222,65 @@ def _cut_name(raw: str) -> tuple[str, str | None]:
     return " ".join(kept), None
 
 
-def _accept(name: str) -> bool:
+def _other_words(folded: str) -> set[int]:
+    """Return the indexes of the words a vocabulary phrase or a term covers in folded text."""
+    spans = [(h.start, h.end) for table in _VOCABULARIES for h in gz.find_longest(table, folded)]
+    spans += [(t.start, t.end) for t in find_terms(folded, date(2000, 1, 1))]
+    covered: set[int] = set()
+    for i, word in enumerate(re.finditer(r"\S+", folded)):
+        for a, b in spans:
+            inside = a <= word.start() and word.end() <= b
+            if inside and len(folded[a:b].split()) == 1:
+                covered.add(i)
+            elif a < word.end() and word.start() < b:
+                covered.add(-1)  # a phrase of several words ("next summer") is no name's part
+    return covered
+
+
+def _accept(name: str, cued: bool = False) -> bool:
+    """Say whether the words a cue introduces are a name.
+
+    A first name or surname may be a word of a vocabulary: "April", "Summer", "Paris Cochrane",
+    "Rémi Hiver", "Ambrose Okafor". After a cue ("I'm", "moi c'est", "... here") a full name keeps
+    such a word when the other words are no vocabulary: one word of two may be a month, a place or
+    a school, never the whole phrase ("I'm mru nursing") nor a phrase of several words ("free
+    next summer").
+    """
     if not name or gz.fold(name.split()[0]) in NOT_A_NAME:
         return False
-    return not place_like(name) and not _vocabulary_word(gz.fold(name))
-
-
-def _lower_case_ok(text: str, end: int, stop: str | None, cue: str) -> bool:
-    """Say whether a lower-case name is delimited well enough to trust after this kind of cue."""
-    if cue == "explicit":
+    if not place_like(name) and not _vocabulary_word(gz.fold(name)):
         return True
-    if cue == "capitalised":
+    if not cued or len(name.split()) < 2 or not _name_words(name):
         return False
+    covered = _other_words(gz.fold(name))
+    return -1 not in covered and len(covered) < len(name.split())
+
+
+def _name_words(name: str) -> bool:
+    """Say whether no word of the phrase is one that never makes a name (a pronoun, a filler)."""
+    words = [gz.fold(w).strip("'.,-") for w in name.split()]
+    inner = (NOT_A_NAME | NAME_STOPS | _SPEECH) - _GIVEN_NAMES - _PARTICLES
+    return bool(words) and not any(w in inner for w in words)
+
+
+def _lower_case_ok(text: str, end: int, stop: str | None, cue: str, words: int) -> bool:
+    """Say whether a lower-case name is delimited well enough to trust after this kind of cue."""
+    if cue in ("explicit", "from"):
+        return True  # "from": the business after the name is checked by the caller
+    after = text[end:].lstrip()
+    if cue == "capitalised":
+        # "chu léa-rose bouchard-nguyen, en 3e année": a full name closed by a comma; "chu tanné"
+        # is a state, one word of the state list.
+        return stop is None and words >= 2 and after[:1] in {",", "."}
     if cue == "loose":
         return stop in _LOOSE_END
-    after = text[end:].lstrip()
     return stop in _WEAK_END or (stop is None and (not after or after[0] in ",.;!"))
 
 
 def find_person_name(text: str) -> Found | None:
     """Return the name a person introduces themselves with, or None."""
     candidates: list[Found] = []
+    weakest: list[bool] = []
     # "Université de Calgary" is an institution, not Université from Calgary.
     institutions = [(h.start, h.end) for h in gz.find_longest(gz.INSTITUTIONS, gz.fold(text))]
     patterns = (
@@ -245,6 +290,7 @@ def find_person_name(text: str) -> Found | None:
         (SPOKEN_NAME_RE, "capitalised"),
         (LOOSE_NAME_RE, "loose"),
         (FROM_NAME_RE, "explicit"),
+        (FROM_LOWER_NAME_RE, "from"),
         (SIGNATURE_NAME_RE, "explicit"),
     )
     for pattern, cue in patterns:
@@ -255,12 +301,20 @@ def find_person_name(text: str) -> Found | None:
             if re.match(r"[@.]\S|'s\b", text[end : end + 2]):
                 continue  # part of an email address or a possessive, not a name
             capitalised = all(w[:1].isupper() for w in name.split())
-            if not capitalised and not _lower_case_ok(text, end, stop, cue):
+            if not capitalised and not _lower_case_ok(text, end, stop, cue, len(name.split())):
                 continue
-            if any(start < b and a < end for a, b in institutions):
+            if cue == "from" and find_org_after_name(text, Found(name, start, end)) is None:
+                continue  # "salut, jean-françois côté du groupe génie": a business follows
+            cued = len(name.split()) >= 2
+            inside = [(a, b) for a, b in institutions if start < b and a < end]
+            if any(not (cued and start <= a and b <= end) for a, b in inside):
                 continue  # overlapping one: "L'Université de Calgary" starts before its hit
-            if _accept(name):
+            if _accept(name, cued):
                 candidates.append(Found(name, start, end))
+                weakest.append(cue == "from")
+    if not all(weakest):
+        # A lower-case name told only by the business after it yields to any cued one.
+        candidates = [f for f, weak in zip(candidates, weakest, strict=True) if not weak]
     if not candidates:
         return None
     return min(candidates, key=lambda f: f.start)

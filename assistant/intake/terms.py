@@ -125,8 +125,15 @@ _SHORT_AS_MONTH = (
     r"(?!\.?\s*(?:ans?|annees?|mois|jours?|semaines?|heures?|fois|personnes|employes|"
     r"etudiante?s?|stagiaires?|students?|people|days|weeks|months|years)(?![\w]))"
 )
-# "ete" (été) is also "been" in French and "fall" a verb: they need a determiner or a year.
+# "ete" (été) is also "been" in French and "fall" a verb: they need a determiner or a year, or
+# another term they are set against ("make it fall not summer").
 _AMBIGUOUS_SEASONS = {"ete", "fall"}
+# What rules out the value after it: "fall, not winter", "instead of mru", "plutôt que l'hiver".
+RULED_OUT = (
+    r"(?:(?:not|no|pas|instead of|rather than|au lieu de|plutot que)"
+    r"(?:\s+(?:an?|the|in|un|une|en|le|la|l'|de|du|d'))?|au lieu d'|plutot qu')"
+)
+_SET_AGAINST = re.compile(r"\s*,?\s*" + RULED_OUT + r"\s*(?:" + "|".join(SEASON_WORDS) + r")\b")
 _NEXT = r"(?:next|the coming|this coming|upcoming|prochain(?:e)?|l'an prochain)"
 _THIS = r"(?:this|cet|cette|ce|this year'?s)"
 _FEW = r"one|two|three|four|five|six|a couple of|un|deux|trois|quatre|cinq|six|quelques"
@@ -202,6 +209,7 @@ def _resolve(match: re.Match[str], today: date) -> str | None:
             word in _AMBIGUOUS_SEASONS
             and not qualified
             and match.group(0) != match.string.strip(" .!")
+            and not set_against(match.string, match.end())
         ):
             return None
         season = SEASON_WORDS[word]
@@ -227,6 +235,11 @@ def _resolve(match: re.Match[str], today: date) -> str | None:
     if groups["asap"]:
         return next_term(today)
     return None
+
+
+def set_against(folded: str, end: int) -> bool:
+    """Say whether the term ending at `end` is set against another ("fall, not summer")."""
+    return _SET_AGAINST.match(folded, end) is not None
 
 
 def find_terms(text: str, today: date) -> list[TermHit]:

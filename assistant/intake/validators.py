@@ -20,7 +20,6 @@ from assistant.intake.validators_base import (
     clean_phrase,
     lookup,
     text_of,
-    title_words,
     validate_free_text,
 )
 from assistant.intake.validators_study import (
@@ -90,7 +89,15 @@ def validate_person_name(raw: object, ctx: ParseContext) -> str:
         raise InvalidValue("not a name")
     if not person_name_like(text):
         raise InvalidValue("not a name")
-    return title_words(text)
+    return title_name(text)
+
+
+def title_name(text: str) -> str:
+    """Capitalise a name typed in lower case, each part of it ("o'brien-walsh" -> "O'Brien-Walsh")."""
+    if not text.islower():
+        return text
+    # Exact: a name's parts are joined by hyphens, and an apostrophe after one letter ("O'", "D'").
+    return re.sub(r"(?:(?<=^)|(?<=[\s-])|(?<=\b\w'))(\w)", lambda m: m.group(1).upper(), text)
 
 
 _BE = {
@@ -126,7 +133,7 @@ def validate_organization_name(raw: object, ctx: ParseContext) -> str:
         raise InvalidValue("not an organization name")
     if all(gz.fold(w).strip("'.,!?-") in _NOT_AN_ORG for w in text.split()):
         raise InvalidValue("not an organization name")  # "I'm", "ok", "je suis perdue"
-    return title_words(text) if text.islower() else capitalise(text)
+    return title_name(text) if text.islower() else capitalise(text)
 
 
 def validate_email_address(raw: object, ctx: ParseContext) -> str:

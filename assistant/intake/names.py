@@ -9,10 +9,11 @@ from datetime import date
 from assistant.intake import gazetteers as gz
 from assistant.intake.terms import find_terms
 
-_GREETING = (
-    r"(?:(?:hi|hey|hello|good (?:morning|afternoon|day)|bonjour|bonsoir|salut|allo|allô)"
-    r"(?: there| tout le monde)?[\s,!.]*)?"
+_GREETING_WORDS = (
+    r"(?:hi|hey|hello|good (?:morning|afternoon|day)|bonjour|bonsoir|salut|allo|allô)"
+    r"(?: there| tout le monde)?"
 )
+_GREETING = r"(?:" + _GREETING_WORDS + r"[\s,!.]*)?"
 _WORD = r"[^\W\d_][\w'-]*"
 _NAME = r"(?P<name>" + _WORD + r"(?:[ \t]+" + _WORD + r"){0,3})"
 _START = r"(?:^|[.!?]\s+|,\s*)"
@@ -41,7 +42,7 @@ FROM_NAME_RE = re.compile(
 # The same typed in lower case on a phone: "salut, jean-françois côté du groupe génie boréal-ouest".
 # Only a full name (two or three words) with a greeting before it and a business after it counts.
 FROM_LOWER_NAME_RE = re.compile(
-    r"^\s*(?i:(?:hi|hey|hello|bonjour|bonsoir|salut|allo|allô)[\s,!.]+)"
+    r"^\s*(?i:" + _GREETING_WORDS + r"[\s,!.]+)"
     r"(?P<name>" + _WORD + r"(?:[ \t]+" + _WORD + r"){1,2})"
     r"(?=[ \t]+(?:from|de|du|d'|chez|with)[ \t]*\w)"
 )

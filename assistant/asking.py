@@ -65,6 +65,11 @@ def llm_history(ctx: TurnContext, masker: Masker) -> list[ChatMessage]:
     ]
 
 
+def _last_reply(ctx: TurnContext) -> str:
+    """Return the assistant's latest reply in the history (what a follow-up should not repeat)."""
+    return next((text for role, text in reversed(ctx.history) if role != "user"), "")
+
+
 class Questions:
     """Answer the person's questions and remember what the knowledge base could not answer."""
 
@@ -144,6 +149,7 @@ class Questions:
             masker=masker,
             on_delta=stream.callback,
             decline_streak=streak if streak < 2 else 0,
+            said=_last_reply(ctx) if follow.contextual else "",
         )
         self.record_gap(ctx, follow.query, answer)
         meta: dict[str, Any] = {"answer_status": answer.status, "composer": answer.composer}

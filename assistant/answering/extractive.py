@@ -409,6 +409,11 @@ def lead_and_points(
     return " ".join(sentences[i] for i in lead_ids), points[:MAX_POINTS]
 
 
+def asks_figure(text: str) -> bool:
+    """True when a message asks for an amount, a length or a date ("how long does it last?")."""
+    return bool(_NUMERIC_Q.search(text)) or answer_form(text) in ("length", "time")
+
+
 def _unsaid(
     sentences: list[str], chosen: set[int], scores: dict[int, float], said: str
 ) -> tuple[set[int], dict[int, float]]:

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Sequence
 
 from assistant.answering.decline import decline, nearby
-from assistant.answering.extractive import compose_extractive, word_chunks
+from assistant.answering.extractive import asks_figure, compose_extractive, word_chunks
 from assistant.answering.llm_answer import OnDelta, compose_with_llm
 from assistant.answering.referral import Referrals, default_referrals
 from assistant.answering.scope import is_shopping
@@ -157,6 +157,8 @@ class Answerer:
         # extractive composer quotes it rather than let wording shared with a neighbour pick
         # another. A follow-up's own words (`focus`) still choose among the passages.
         sure = result.confidence is not None and focus is None and not leaning
+        # "How long does it last?" may be answered by the figure just given: say it again.
+        said = "" if asks_figure(question) else said
         quoted = passages[:1] if sure else passages
         weak = not result.confident
         if self.chat is not None:

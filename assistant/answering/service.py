@@ -7,8 +7,9 @@ import logging
 from collections.abc import Callable, Sequence
 
 from assistant.answering.decline import decline, nearby
-from assistant.answering.extractive import compose_extractive, word_chunks
+from assistant.answering.extractive import asks_figure, compose_extractive, word_chunks
 from assistant.answering.llm_answer import OnDelta, compose_with_llm
+from assistant.answering.referral import Referrals, default_referrals
 from assistant.answering.scope import is_shopping
 from assistant.answering.types import Answer
 from assistant.errors import LLMError
@@ -28,9 +29,24 @@ LLM_PASSAGES = 4
 class Answerer:
     """Grounded answers from the knowledge base; the LLM is optional and its failures fall back."""
 
-    def __init__(self, retriever: Retriever | None = None, chat: ChatModel | None = None) -> None:
+    def __init__(
+        self,
+        retriever: Retriever | None = None,
+        chat: ChatModel | None = None,
+        referrals: Referrals | None = None,
+    ) -> None:
         self.retriever = retriever
         self.chat = chat
+        self._referrals = referrals
+
+    def _declined(self, answer: Answer, question: str, locale: str) -> Answer:
+        """Add to a decline where the person can turn instead (the CRA, IRCC, an institution's
+        office), when the referrals data knows a place for this kind of question."""
+        referrals = self._referrals or default_referrals()
+        where = referrals.sentence(question, locale)
+        if not where:
+            return answer
+        return answer.model_copy(update={"text": f"{answer.text} {where}"})
 
     async def retrieve(
         self,
@@ -87,6 +103,7 @@ class Answerer:
         masker: Masker | None = None,
         on_delta: OnDelta | None = None,
         decline_streak: int = 0,
+        said: str = "",
     ) -> Answer:
         """Return a cited answer, or a decline saying plainly that the guides don't cover it.
 
@@ -106,19 +123,18 @@ class Answerer:
             masker: hides personal details from the language model.
             on_delta: receives the reply in fragments, for streaming.
             decline_streak: declines in a row so far (the second one offers a liaison).
+            said: the reply a follow-up follows; the extractive answer does not repeat it.
         """
         # Product recommendations and prices of goods share words with the equipment guides.
         if is_out_of_scope(question) or is_shopping(question):
-            return await _emit(
-                decline(locale, out_of_scope=True, streak=decline_streak + 1), on_delta
-            )
+            out = decline(locale, out_of_scope=True, streak=decline_streak + 1)
+            return await _emit(self._declined(out, question, locale), on_delta)
         query = without_personal_details(query or question) or question
         result = await self.retrieve(query, locale, audience, signals)
         if result is None or not result.relevant or not result.passages:
             best = float(result.best_dense) if result is not None else None
-            return await _emit(
-                decline(locale, streak=decline_streak + 1, best_score=best), on_delta
-            )
+            out = decline(locale, streak=decline_streak + 1, best_score=best)
+            return await _emit(self._declined(out, question, locale), on_delta)
         passages = self._with_anchors(list(result.passages), anchors, locale)
         named: list[Passage] = []
         if must_name is not None:
@@ -130,19 +146,19 @@ class Answerer:
         if not result.confident and not leaning:
             # The best section is probably about something else: say what the guides cover
             # nearby instead of answering a different question with a citation.
-            return await _emit(
-                nearby(
-                    locale,
-                    [p.section for p in result.passages],
-                    streak=decline_streak + 1,
-                    best_score=float(result.best_dense),
-                ),
-                on_delta,
+            out = nearby(
+                locale,
+                [p.section for p in result.passages],
+                streak=decline_streak + 1,
+                best_score=float(result.best_dense),
             )
+            return await _emit(self._declined(out, question, locale), on_delta)
         # The fitted ranking is sure its best section answers a standalone question: the
         # extractive composer quotes it rather than let wording shared with a neighbour pick
         # another. A follow-up's own words (`focus`) still choose among the passages.
         sure = result.confidence is not None and focus is None and not leaning
+        # "How long does it last?" may be answered by the figure just given: say it again.
+        said = "" if asks_figure(question) else said
         quoted = passages[:1] if sure else passages
         weak = not result.confident
         if self.chat is not None:
@@ -161,7 +177,9 @@ class Answerer:
                 )
             except LLMError as exc:
                 logger.warning("llm answer failed, using the extractive answer: %s", exc)
-                fallback = compose_extractive(query, quoted, locale, self._weight(), focus=focus)
+                fallback = compose_extractive(
+                    query, quoted, locale, self._weight(), focus=focus, said=said
+                )
                 fallback = fallback.model_copy(
                     update={
                         "best_score": float(result.best_dense),
@@ -170,7 +188,7 @@ class Answerer:
                     }
                 )
                 return await _emit(fallback, on_delta)
-        answer = compose_extractive(query, quoted, locale, self._weight(), focus=focus)
+        answer = compose_extractive(query, quoted, locale, self._weight(), focus=focus, said=said)
         answer = answer.model_copy(update={"best_score": float(result.best_dense), "weak": weak})
         return await _emit(answer, on_delta)
 

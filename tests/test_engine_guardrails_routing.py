@@ -18,7 +18,7 @@ from assistant.config import load_settings
 from assistant.guardrails import is_injection
 from assistant.runtime import Runtime, build_runtime
 from channels.web.app import create_app
-from tests.conftest import REPO_ROOT, embedding_cache_path
+from tests.conftest import REPO_ROOT, embedding_cache_path, seed_data
 from tests.engine_fixtures import PAGES, AppFactory
 from tests.test_engine_api import say, start
 
@@ -44,12 +44,14 @@ def wcb_retriever(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 @pytest.fixture
-def make_client(tmp_path: Path, wcb_retriever: Any) -> AppFactory:
+def make_client(tmp_path: Path, wcb_retriever: Any, seed_data_dir: Path) -> AppFactory:
     """Like the shared `make_client`, over the index that includes the WCB page."""
 
     @contextmanager
     def factory(**overrides: Any) -> Iterator[tuple[TestClient, Runtime]]:
-        settings = load_settings(data_dir=tmp_path / "data", env="test", **overrides)
+        if "data_dir" not in overrides and not (tmp_path / "data").exists():
+            seed_data(tmp_path / "data", seed_data_dir)  # migrated once per session
+        settings = load_settings(**{"data_dir": tmp_path / "data", "env": "test", **overrides})
         runtime = build_runtime(settings, retriever=wcb_retriever)
         try:
             with TestClient(create_app(runtime=runtime)) as client:

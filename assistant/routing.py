@@ -44,6 +44,10 @@ IntentName = Literal[
 START_FORM_MIN_CONFIDENCE = 0.6
 # A yes that erases the person's data must be at least this sure; below it the question stands.
 DELETE_MIN_CONFIDENCE = 0.8
+# Offering to erase everything is itself a risk: a person who meant "send it" and sees "Delete
+# them? (yes/no)" may answer yes. Every deletion request of blind sets 3-9 was read at >= 0.8; a
+# long "yes, send it through" during a handoff was read at 0.6 (blind dialogs set 4).
+DELETE_REQUEST_MIN_CONFIDENCE = 0.75
 # Inside a form, a sensitive reason this sure hands off even when the router reads form talk
 # (0.6 chosen by leaving each blind set out in turn: recall 0.963 -> 0.979, precision unchanged).
 SENSITIVE_IN_FORM_MIN_CONFIDENCE = 0.6
@@ -94,7 +98,11 @@ def deletion_intent(
         if answer is not None:
             return Intent("confirm_delete", "yes" if answer else "no")
     decision = router.route(text, _signals("idle", locale))
-    if decision.label == "delete_data" and not is_injection(text):
+    if (
+        decision.label == "delete_data"
+        and decision.confidence >= DELETE_REQUEST_MIN_CONFIDENCE
+        and not is_injection(text)
+    ):
         return Intent("delete_data", confidence=decision.confidence)
     return None
 
@@ -170,7 +178,7 @@ def route(
     logger.debug("intent %s (%.2f, %s)", decision.label, decision.confidence, decision.source)
     if handoff is not None:
         return Intent("handoff", handoff.label, handoff.confidence)
-    if decision.label == "delete_data":
+    if decision.label == "delete_data" and decision.confidence >= DELETE_REQUEST_MIN_CONFIDENCE:
         return Intent("delete_data", confidence=decision.confidence)
     if mode == "intake":
         return Intent("intake_continue")

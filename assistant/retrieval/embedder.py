@@ -7,6 +7,7 @@ import json
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -48,6 +49,30 @@ def l2_normalise(x: np.ndarray) -> np.ndarray:
     """Scale each row to unit length (zero rows stay zero)."""
     norms = np.linalg.norm(x, axis=-1, keepdims=True).astype(_F32)
     return (x / np.maximum(norms, _F32(1e-12))).astype(_F32)
+
+
+Forward = Callable[[np.ndarray, np.ndarray], np.ndarray]
+"""Pool one tokenised batch (token ids, attention mask) to one vector per text."""
+
+
+def tokenise(tokenizer: Any, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the padded token ids and attention mask of a batch (an empty text as one space)."""
+    encs = tokenizer.encode_batch([t or " " for t in texts])
+    ids = np.array([e.ids for e in encs], dtype=np.int64)
+    mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
+    return ids, mask
+
+
+def embed_in_batches(
+    texts: list[str], dim: int, batch_size: int, tokenizer: Any, forward: Forward
+) -> np.ndarray:
+    """Embed texts in batches sorted by length (less padding), as unit vectors in input order."""
+    out = np.zeros((len(texts), dim), _F32)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(order), batch_size):
+        idx = order[start : start + batch_size]
+        out[idx] = forward(*tokenise(tokenizer, [texts[i] for i in idx]))
+    return l2_normalise(out)
 
 
 _ERF_P = _F32(0.3275911)
@@ -215,15 +240,7 @@ class MiniLMEmbedder:
         if not texts:
             return np.zeros((0, self.dim), _F32)
         self._load()
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), self.dim), _F32)
-        for start in range(0, len(order), self._batch_size):
-            idx = order[start : start + self._batch_size]
-            encs = self._tokenizer.encode_batch([texts[i] or " " for i in idx])
-            ids = np.array([e.ids for e in encs], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
-            out[idx] = self._forward(ids, mask)
-        return l2_normalise(out)
+        return embed_in_batches(texts, self.dim, self._batch_size, self._tokenizer, self._forward)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """Embed a few queries together."""

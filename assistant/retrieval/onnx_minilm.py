@@ -20,8 +20,10 @@ import numpy as np
 from assistant.retrieval.embedder import (
     MINILM_NAME,
     default_minilm_dir,
+    embed_in_batches,
     l2_normalise,
     load_tokenizer,
+    tokenise,
 )
 from assistant.retrieval.errors import EmbedderUnavailableError
 
@@ -244,11 +246,8 @@ class OnnxMiniLMEmbedder:
             )
             logger.info("loaded the ONNX MiniLM from %s", folder)
 
-    def _run(self, texts: list[str]) -> np.ndarray:
-        """Encode one batch of texts to pooled (not normalised) vectors."""
-        encs = self._tokenizer.encode_batch([t or " " for t in texts])
-        ids = np.array([e.ids for e in encs], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Run the graph on one tokenised batch: pooled (not normalised) vectors."""
         (pooled,) = self._session.run(["pooled"], {"input_ids": ids, "attention_mask": mask})
         return np.asarray(pooled, dtype=_F32)
 
@@ -257,19 +256,14 @@ class OnnxMiniLMEmbedder:
         if not texts:
             return np.zeros((0, self.dim), _F32)
         self._load()
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), self.dim), _F32)
-        for start in range(0, len(order), self._batch_size):
-            idx = order[start : start + self._batch_size]
-            out[idx] = self._run([texts[i] for i in idx])
-        return l2_normalise(out)
+        return embed_in_batches(texts, self.dim, self._batch_size, self._tokenizer, self._forward)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """Embed a few queries in one run."""
         if not texts:
             return np.zeros((0, self.dim), _F32)
         self._load()
-        return l2_normalise(self._run(texts))
+        return l2_normalise(self._forward(*tokenise(self._tokenizer, texts)))
 
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one query."""

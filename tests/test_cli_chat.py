@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -75,11 +76,13 @@ class ScriptedAssistant:
         )
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Runtime]]:
+@contextmanager
+def serving(tmp_path: Path, *, scripted: bool) -> Iterator[tuple[str, Runtime]]:
+    """Serve the API on a free loopback port; yield its URL and runtime, then stop it."""
     settings = load_settings(data_dir=tmp_path / "server", env="test")
     rt = build_runtime(settings, retriever=None)
-    rt.assistant = ScriptedAssistant(rt.assistant)  # type: ignore[assignment]
+    if scripted:
+        rt.assistant = ScriptedAssistant(rt.assistant)  # type: ignore[assignment]
     sock = bound_socket()
     port = int(sock.getsockname()[1])
     srv = uvicorn.Server(
@@ -87,14 +90,22 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Runtime]]:
     )
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}", rt
-    srv.should_exit = True
-    thread.join(timeout=10)
-    rt.db.dispose()
+    try:
+        deadline = time.monotonic() + 30
+        while not srv.started:
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.02)
+        yield f"http://127.0.0.1:{port}", rt
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+        rt.db.dispose()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Runtime]]:
+    with serving(tmp_path, scripted=True) as served:
+        yield served
 
 
 @pytest.mark.slow
@@ -294,32 +305,17 @@ def test_a_line_whose_answer_was_lost_is_sent_again_and_stored_once(tmp_path: Pa
     from assistant.conversations import list_messages
     from channels.cli.chat_cmd import RemoteSession
 
-    settings = load_settings(data_dir=tmp_path / "server", env="test")
-    rt = build_runtime(settings, retriever=None)
-    sock = bound_socket()
-    port = int(sock.getsockname()[1])
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(runtime=rt), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
     transport = _AnswerLost()
-    session = RemoteSession(f"http://127.0.0.1:{port}", transport=transport)
-    try:
-        session.start("en")
-        shown = session.send("my email is lee@example.org")
-        assert transport.dropped == 1
-        assert [m["role"] for m in shown] == ["assistant"] and shown[0]["text"]
-        stored = list_messages(rt.db, session.conversation_id)
-        typed = [m for m in stored if m.role == "user"]
-        assert [m.text for m in typed] == ["my email is lee@example.org"]
-        assert len([m for m in stored if m.role == "assistant"]) == 2  # greeting + one reply
-    finally:
-        session.close()
-        srv.should_exit = True
-        thread.join(timeout=10)
-        rt.db.dispose()
+    with serving(tmp_path, scripted=False) as (url, rt):
+        session = RemoteSession(url, transport=transport)
+        try:
+            session.start("en")
+            shown = session.send("my email is lee@example.org")
+            stored = list_messages(rt.db, session.conversation_id)
+        finally:
+            session.close()
+    assert transport.dropped == 1
+    assert [m["role"] for m in shown] == ["assistant"] and shown[0]["text"]
+    typed = [m for m in stored if m.role == "user"]
+    assert [m.text for m in typed] == ["my email is lee@example.org"]
+    assert len([m for m in stored if m.role == "assistant"]) == 2  # greeting + one reply

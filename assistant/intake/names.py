@@ -35,16 +35,18 @@ LOOSE_NAME_RE = re.compile(
 # "hi, Karen Lee from Chinook Data Labs", "Bonjour, Sylvie Caron de Toitures Caron": a capitalised
 # name opening the message, right before the organization it speaks for.
 _CAP = r"[A-ZÀ-Ý][\w'-]+"
+# What joins the name to the business it speaks for: "Karen Lee from …", "Sylvie Caron de …".
+_FOR_BUSINESS = r"[ \t]+(?:from|de|du|d'|chez|with)[ \t]*"
 FROM_NAME_RE = re.compile(
     r"^\s*(?i:" + _GREETING + r")(?P<name>" + _CAP + r"(?:[ \t]+" + _CAP + r"){0,2})"
-    r"(?=[ \t]+(?:from|de|du|d'|chez|with)[ \t]*[A-ZÀ-Ý])"
+    r"(?=" + _FOR_BUSINESS + r"[A-ZÀ-Ý])"
 )
 # The same typed in lower case on a phone: "salut, jean-françois côté du groupe génie boréal-ouest".
 # Only a full name (two or three words) with a greeting before it and a business after it counts.
 FROM_LOWER_NAME_RE = re.compile(
     r"^\s*(?i:" + _GREETING_WORDS + r"[\s,!.]+)"
     r"(?P<name>" + _WORD + r"(?:[ \t]+" + _WORD + r"){1,2})"
-    r"(?=[ \t]+(?:from|de|du|d'|chez|with)[ \t]*\w)"
+    r"(?=" + _FOR_BUSINESS + r"\w)"
 )
 # Words that make a phrase a business: "Kowalski Holdings", "Boisvert et fils", "Acme Inc".
 ORG_DESIGNATOR = (

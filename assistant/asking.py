@@ -143,8 +143,6 @@ class Questions:
             masker=masker,
             on_delta=stream.callback,
             decline_streak=streak if streak < 2 else 0,
-            # Not passed yet: skipping what the last reply said cost more follow-ups than it won
-            # on blind answers set 2 (f07, f08, f12, f13 lost; f01 won).
         )
         self.record_gap(ctx, follow.query, answer)
         meta: dict[str, Any] = {"answer_status": answer.status, "composer": answer.composer}

@@ -1,16 +1,13 @@
 """What a person reads when the guides can't help: where to turn instead (the CRA for tax, IRCC or a
-licensed adviser for a permit, the institution for its own programs), and a follow-up answered with
-what the last reply did not already say."""
+licensed adviser for a permit, the institution for its own programs)."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
 import pytest
 
 from assistant.answering import Answerer
-from assistant.answering.extractive import compose_extractive
 
 
 @pytest.mark.parametrize(
@@ -42,33 +39,3 @@ def test_a_decline_with_no_better_place_offers_a_liaison_only() -> None:
     assert "liaison" in answer.text
     for place in ("Revenue Agency", "IRCC", "co-op or career office", "delivery partner"):
         assert place not in answer.text
-
-
-@dataclass
-class _Passage:
-    key: str = "playbook-funding#swpp-rates"
-    title: str = "Funding"
-    section: str = "How much does the SWPP wage subsidy pay?"
-    text: str = (
-        "SWPP normally covers 50% of a student's wages, up to $5,000 per placement. "
-        "For students from under-represented groups, the subsidy rises to 70% of wages, up to $7,000. "
-        "Those groups are first-year students, women in STEM and Indigenous students."
-    )
-    lang: str = "en"
-    url: str | None = None
-    source: str = "ESDC"
-    snippet: str = ""
-
-
-def test_a_follow_up_is_not_answered_with_the_reply_it_follows() -> None:
-    first = "SWPP normally covers 50% of a student's wages, up to $5,000 per placement [1]."
-    again = compose_extractive(
-        "How much does SWPP pay? and if she's a woman in STEM?",
-        [_Passage()],
-        "en",
-        focus="and if she's a woman in STEM?",
-        said=first,
-    )
-    lead = again.text.split("\n")[0]
-    assert "50% of a student's wages" not in lead
-    assert "70%" in again.text or "women in STEM" in again.text

@@ -409,29 +409,6 @@ def lead_and_points(
     return " ".join(sentences[i] for i in lead_ids), points[:MAX_POINTS]
 
 
-def asks_figure(text: str) -> bool:
-    """True when a message asks for an amount, a length or a date ("how long does it last?")."""
-    return bool(_NUMERIC_Q.search(text)) or answer_form(text) in ("length", "time")
-
-
-def _unsaid(
-    sentences: list[str], chosen: set[int], scores: dict[int, float], said: str
-) -> tuple[set[int], dict[int, float]]:
-    """Drop the sentences the last reply already gave ("and if she's in engineering?" after the
-    rates were quoted): the best-scored new sentence answers instead. All said: keep them."""
-    if not said:
-        return chosen, scores
-    flat = " ".join(said.split())
-    repeated = {i for i, s in enumerate(sentences) if " ".join(s.split()).rstrip(".") in flat}
-    fresh = [i for i in range(len(sentences)) if i not in repeated]
-    if not repeated or not fresh:
-        return chosen, scores
-    kept = chosen - repeated
-    if not kept:
-        kept = {max(fresh, key=lambda i: (scores.get(i, 0.0), -i))}
-    return kept, {i: v for i, v in scores.items() if i not in repeated}
-
-
 def _cited(sentence: str, marker: str = "[1]") -> str:
     """Put the citation marker before the sentence's final punctuation: "... placement [1]."."""
     stripped = sentence.rstrip()
@@ -447,14 +424,12 @@ def compose_extractive(
     weight: Weight = _uniform,
     *,
     focus: str | None = None,
-    said: str = "",
 ) -> Answer:
     """Answer from the best passage: the sentence that answers first, a few points, one citation.
 
     The reply reads "<lead sentence> [1]." then up to three "- point" lines; the section and its
     page are the citation, not part of the text. `focus` holds the words that matter most (a
-    follow-up's own, when `question` also repeats the question before it). `said` is the reply
-    just given: a follow-up is answered with what it did not already say, when the passage has more.
+    follow-up's own, when `question` also repeats the question before it).
     """
     if not passages:
         raise ValueError("compose_extractive needs at least one passage")
@@ -463,7 +438,6 @@ def compose_extractive(
     best = pick_passage(question, passages, lang, weight)
     plang = best.lang or lang
     sentences, chosen, scores = rank_sentences(question, best.text, plang, weight, best.section)
-    chosen, scores = _unsaid(sentences, chosen, scores, said)
     numeric = bool(_NUMERIC_Q.search(question)) or answer_form(question) in ("length", "time")
     lead, points = lead_and_points(sentences, chosen, scores, numeric, plang)
     applied = how_it_applies(question, sentences, lang, plang)

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Sequence
 
 from assistant.answering.decline import decline, nearby
-from assistant.answering.extractive import asks_figure, compose_extractive, word_chunks
+from assistant.answering.extractive import compose_extractive, word_chunks
 from assistant.answering.llm_answer import OnDelta, compose_with_llm
 from assistant.answering.referral import Referrals, default_referrals
 from assistant.answering.scope import is_shopping
@@ -103,7 +103,6 @@ class Answerer:
         masker: Masker | None = None,
         on_delta: OnDelta | None = None,
         decline_streak: int = 0,
-        said: str = "",
     ) -> Answer:
         """Return a cited answer, or a decline saying plainly that the guides don't cover it.
 
@@ -123,7 +122,6 @@ class Answerer:
             masker: hides personal details from the language model.
             on_delta: receives the reply in fragments, for streaming.
             decline_streak: declines in a row so far (the second one offers a liaison).
-            said: the reply a follow-up follows; the extractive answer does not repeat it.
         """
         # Product recommendations and prices of goods share words with the equipment guides.
         if is_out_of_scope(question) or is_shopping(question):
@@ -157,8 +155,6 @@ class Answerer:
         # extractive composer quotes it rather than let wording shared with a neighbour pick
         # another. A follow-up's own words (`focus`) still choose among the passages.
         sure = result.confidence is not None and focus is None and not leaning
-        # "How long does it last?" may be answered by the figure just given: say it again.
-        said = "" if asks_figure(question) else said
         quoted = passages[:1] if sure else passages
         weak = not result.confident
         if self.chat is not None:
@@ -177,9 +173,7 @@ class Answerer:
                 )
             except LLMError as exc:
                 logger.warning("llm answer failed, using the extractive answer: %s", exc)
-                fallback = compose_extractive(
-                    query, quoted, locale, self._weight(), focus=focus, said=said
-                )
+                fallback = compose_extractive(query, quoted, locale, self._weight(), focus=focus)
                 fallback = fallback.model_copy(
                     update={
                         "best_score": float(result.best_dense),
@@ -188,7 +182,7 @@ class Answerer:
                     }
                 )
                 return await _emit(fallback, on_delta)
-        answer = compose_extractive(query, quoted, locale, self._weight(), focus=focus, said=said)
+        answer = compose_extractive(query, quoted, locale, self._weight(), focus=focus)
         answer = answer.model_copy(update={"best_score": float(result.best_dense), "weak": weak})
         return await _emit(answer, on_delta)
 
